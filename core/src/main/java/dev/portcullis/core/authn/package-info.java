@@ -1,0 +1,2 @@
+/** The authenticator chain that turns any credential into a principal or a refusal. */
+package dev.portcullis.core.authn;

@@ -1,0 +1,17 @@
+package dev.portcullis.core.authz;
+
+import java.util.Locale;
+
+/** The actions of API.md section 7 (LangGraph's vocabulary); listing is {@link #SEARCH}. */
+public enum Action {
+  CREATE,
+  READ,
+  UPDATE,
+  DELETE,
+  SEARCH,
+  CREATE_RUN;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.portcullis.core.run;
+
+import dev.portcullis.core.domain.RunEvent;
+import dev.portcullis.core.store.RunStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The events of runs: stored first, then signalled to readers on this server.
+ *
+ * <p>The database is the one source of truth: a reader always reads events from the store
+ * after the last id it delivered, and a signal only wakes it early. So a reader never misses
+ * an event that was stored between its replay and its wait, and a reader of a run executing
+ * on another server sharing the database still sees every event, within {@link #POLL}.
+ * Thread-safe; waiting uses {@link ReentrantLock}, which does not pin virtual threads.
+ */
+public final class RunEvents {
+
+  /** How long a reader waits for a signal before it looks at the store anyway. */
+  static final Duration POLL = Duration.ofMillis(250);
+
+  private final RunStore store;
+  private final Map<String, Signal> signals = new ConcurrentHashMap<>();
+
+  public RunEvents(RunStore store) {
+    this.store = store;
+  }
+
+  /** Stores an event and wakes this server's readers of the run. */
+  public RunEvent append(String runId, String event, String dataJson) {
+    RunEvent stored = store.appendEvent(runId, event, dataJson);
+    Signal signal = stored.terminal() ? signals.remove(runId) : signals.get(runId);
+    if (signal != null) {
+      signal.fire();
+    }
+    return stored;
+  }
+
+  /**
+   * Hands {@code sink} every event of the run with an id above {@code afterId}, in order,
+   * until the run's terminal event has been handed on or {@code open} turns false.
+   *
+   * @return the id of the last event handed on, or {@code afterId} if none
+   */
+  public long follow(String runId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
+      throws InterruptedException {
+    long last = afterId;
+    while (open.getAsBoolean()) {
+      Signal signal = signals.computeIfAbsent(runId, id -> new Signal());
+      long seen = signal.generation();
+      List<RunEvent> events = store.events(runId, last);
+      for (RunEvent event : events) {
+        sink.accept(event);
+        last = event.id();
+        if (event.terminal()) {
+          signals.remove(runId, signal);
+          return last;
+        }
+      }
+      if (events.isEmpty()) {
+        signal.awaitChange(seen, POLL);
+      }
+    }
+    return last;
+  }
+
+  /** A generation counter that readers wait on. */
+  private static final class Signal {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long generation;
+
+    long generation() {
+      lock.lock();
+      try {
+        return generation;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void fire() {
+      lock.lock();
+      try {
+        generation++;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void awaitChange(long seen, Duration max) throws InterruptedException {
+      lock.lock();
+      try {
+        long nanos = max.toNanos();
+        while (generation == seen && nanos > 0) {
+          nanos = changed.awaitNanos(nanos);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.portcullis.core.store;
+
+import dev.portcullis.core.domain.Run;
+import dev.portcullis.core.domain.RunEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs and their events. Callers have already found the thread in their scope; these
+ * methods take its id as proof.
+ */
+public interface RunStore {
+
+  Run create(String threadId, String agentId);
+
+  Optional<Run> find(String threadId, String runId);
+
+  /** Ends a running run. */
+  Run finish(String runId, Run.Status status, Optional<String> error);
+
+  /** Appends an event; its id is greater than every id stored before. */
+  RunEvent appendEvent(String runId, String event, String dataJson);
+
+  /** The run's events with an id greater than {@code afterId}, in order. */
+  List<RunEvent> events(String runId, long afterId);
+}

@@ -1,0 +1,58 @@
+package dev.portcullis.server.http;
+
+import dev.portcullis.core.error.ErrorCode;
+import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.secret.SecretKind;
+import dev.portcullis.spi.Credential;
+import io.javalin.http.Context;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Finds the one bearer credential of a request (API.md section 2): the {@code Authorization}
+ * header anywhere, {@code ?token=} only where the route allows it and never for admin or
+ * server keys. Two credentials in one request are a 400 (RFC 6750 section 2).
+ */
+final class CredentialExtractor {
+
+  private static final String BEARER = "bearer ";
+
+  private CredentialExtractor() {}
+
+  static Optional<Credential> extract(Context ctx, boolean queryTokenAllowed) {
+    List<String> headers = Collections.list(ctx.req().getHeaders("Authorization"));
+    List<String> queryTokens = ctx.queryParams("token");
+    if (headers.size() + queryTokens.size() > 1) {
+      throw PortcullisException.invalidRequest("The request carries more than one credential.");
+    }
+    if (headers.size() == 1) {
+      return Optional.of(new Credential(bearerValue(headers.getFirst()), Credential.Source.AUTHORIZATION_HEADER));
+    }
+    if (queryTokens.size() == 1) {
+      if (!queryTokenAllowed) {
+        throw PortcullisException.invalidRequest(
+            "A credential in the URL is accepted only on GET streams and the WebSocket; use the Authorization header.");
+      }
+      String token = queryTokens.getFirst();
+      if (token.startsWith(SecretKind.ADMIN_KEY.prefix()) || token.startsWith(SecretKind.SERVER_KEY.prefix())) {
+        throw PortcullisException.invalidRequest(
+            "Admin and server keys must not be put in a URL; send them in the Authorization header.");
+      }
+      return Optional.of(new Credential(token, Credential.Source.QUERY));
+    }
+    return Optional.empty();
+  }
+
+  private static String bearerValue(String header) {
+    if (header.length() < BEARER.length() || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+      throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The Authorization header must use the Bearer scheme.");
+    }
+    String value = header.substring(BEARER.length()).strip();
+    if (value.isEmpty()) {
+      throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The Bearer credential is empty.");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.portcullis.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.apikey.AdminKeyAuthenticator;
+import dev.portcullis.core.apikey.ApiKeys;
+import dev.portcullis.core.apikey.ServerKeyAuthenticator;
+import dev.portcullis.core.authn.AuthenticatorChain;
+import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
+import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.model.ModelCatalog;
+import dev.portcullis.core.run.RunEvents;
+import dev.portcullis.core.run.Runs;
+import dev.portcullis.core.secret.ResourceIds;
+import dev.portcullis.core.store.Store;
+import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.store.JdbcStore;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Portcullis server: the store, the authentication and authorization chain, the routes,
+ * on Javalin (Jetty 12, virtual threads). {@link #start} returns once it is listening.
+ */
+public final class PortcullisServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PortcullisServer.class);
+  /** Request headers may total 16 KiB (API.md section 2), so an 8 KiB credential check is reachable. */
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  private final Store store;
+  private final Javalin app;
+  private final ExecutorService background;
+  private final Optional<String> generatedAdminKey;
+  private final ApiKeys apiKeys;
+
+  private PortcullisServer(ServerConfig config, Store store, Map<String, String> env) {
+    this.store = store;
+    this.background = Executors.newVirtualThreadPerTaskExecutor();
+    this.generatedAdminKey = AdminKeyBootstrap.ensure(store.projects(),
+        Optional.ofNullable(env.get("PORTCULLIS_ADMIN_KEY")).filter(s -> !s.isBlank()), config.dataDir());
+    Clock clock = Clock.systemUTC();
+    ObjectMapper json = new ObjectMapper();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ErrorRenderer errors = new ErrorRenderer(json);
+    Responses respond = new Responses(json, new JsonBodies(config.maxBodyBytes()));
+
+    ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), clock, background);
+    AuthenticatorChain authenticators = new AuthenticatorChain(List.of(
+        new AdminKeyAuthenticator(store.projects()), serverKeys));
+    RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer());
+    this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
+    ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
+    RunEvents events = new RunEvents(store.runs());
+    Runs runs = new Runs(store.runs(), store.messages(), events, models, background, json);
+
+    this.app = Javalin.create(cfg -> {
+      cfg.concurrency.useVirtualThreads = true;
+      cfg.http.prefer405over404 = true;
+      cfg.http.maxRequestSize = config.maxBodyBytes();
+      cfg.http.compressionStrategy = CompressionStrategy.NONE; // would buffer SSE events
+      cfg.startup.showJavalinBanner = false;
+      cfg.jetty.modifyHttpConfiguration(http -> {
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+      });
+      cfg.routes.before(ctx -> {
+        String id = ResourceIds.requestId();
+        ctx.attribute(ErrorRenderer.REQUEST_ID, id);
+        ctx.header("X-Request-Id", id);
+      });
+      cfg.routes.exception(PortcullisException.class, (e, ctx) -> errors.render(ctx, e));
+      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.renderJavalin(ctx, e));
+      cfg.routes.exception(Exception.class, (e, ctx) -> errors.renderUnexpected(ctx, e));
+      cfg.requestLogger.http((ctx, ms) -> {
+        String route = ctx.endpoints().list().isEmpty() ? "unmatched" : ctx.endpoint().path;
+        Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
+            .tag("status", Integer.toString(ctx.status().getCode())).register(metrics)
+            .record(Duration.ofNanos((long) (ms * 1_000_000)));
+        // The path only: query strings may carry tokens and are never logged.
+        LOG.debug("{} {} {} {}ms {}", ctx.method(), ctx.path(), ctx.status().getCode(), ms,
+            ErrorRenderer.requestId(ctx));
+      });
+
+      Routes routes = new Routes(cfg, gate);
+      new OpsRoutes(store, metrics, respond).register(routes);
+      new ProjectRoutes(store.projects(), apiKeys, respond).register(routes);
+      new AgentRoutes(store.agents(), models, respond).register(routes);
+      new ThreadRoutes(store, runs, events, respond).register(routes);
+    });
+    Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
+  }
+
+  /** Opens the store named by {@code config}, migrates it, and starts listening. */
+  public static PortcullisServer start(ServerConfig config, Map<String, String> env) {
+    Store store = config.db()
+        .<Store>map(url -> JdbcStore.postgres(url, Clock.systemUTC()))
+        .orElseGet(() -> JdbcStore.sqlite(config.dataDir(), Clock.systemUTC()));
+    try {
+      PortcullisServer server = new PortcullisServer(config, store, env);
+      server.app.start(config.host(), config.port());
+      return server;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  /** The admin key this start generated, present only on the very first start. */
+  public Optional<String> generatedAdminKey() {
+    return generatedAdminKey;
+  }
+
+  /** Server API keys, for seeding a demo project without going through HTTP. */
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  /** Every route with its (resource, action). */
+  public List<String> routeTable() {
+    return Routes.describe(app.unsafe.internalRouter.allHttpHandlers());
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    background.shutdownNow();
+    store.close();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.portcullis.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+
+/** Writes successful JSON responses (API.md section 1: 201 create, 200 read/update, 204 delete). */
+final class Responses {
+
+  private final ObjectMapper json;
+  private final JsonBodies bodies;
+
+  Responses(ObjectMapper json, JsonBodies bodies) {
+    this.json = json;
+    this.bodies = bodies;
+  }
+
+  JsonBodies bodies() {
+    return bodies;
+  }
+
+  void ok(Context ctx, Object body) {
+    write(ctx, 200, body);
+  }
+
+  void created(Context ctx, Object body) {
+    write(ctx, 201, body);
+  }
+
+  void noContent(Context ctx) {
+    ctx.status(204);
+  }
+
+  private void write(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response bodies are always serialisable", e);
+    }
+  }
+}

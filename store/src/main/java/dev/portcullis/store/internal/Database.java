@@ -1,0 +1,163 @@
+package dev.portcullis.store.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.error.ErrorCode;
+import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.store.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Thin JDBC helper: parameterised statements only, one connection per call, and every
+ * {@link SQLException} turned into an {@code unavailable} error whose cause goes to the log.
+ */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final Clock clock;
+
+  public Database(DataSource dataSource, Dialect dialect, Clock clock) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.clock = clock;
+  }
+
+  /** Maps the current row of a result set. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public Instant now() {
+    // Stored with millisecond precision; trimming here keeps returned values equal to re-read ones.
+    return Instant.ofEpochMilli(clock.millis());
+  }
+
+  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
+        ResultSet rs = ps.executeQuery()) {
+      List<T> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(mapper.map(rs));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+    List<T> rows = query(sql, mapper, params);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  /** @return the number of rows changed */
+  public int update(String sql, Object... params) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  public boolean ping() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      LOG.warn("database ping failed: {}", e.toString());
+      return false;
+    }
+  }
+
+  /** The SQL for a JSON parameter: PostgreSQL needs a cast to jsonb. */
+  public String jsonParam() {
+    return dialect == Dialect.POSTGRES ? "?::jsonb" : "json(?)";
+  }
+
+  /**
+   * A condition that metadata key {@code key} equals the JSON value bound as the second
+   * parameter; the key is bound as the first.
+   */
+  public String metadataEquals(String column) {
+    return dialect == Dialect.POSTGRES
+        ? "(" + column + " -> ?) = ?::jsonb"
+        : "(" + column + " -> ?) = json(?)";
+  }
+
+  /** The key argument of {@link #metadataEquals} for {@code key}. */
+  public String metadataKey(String key) {
+    return dialect == Dialect.POSTGRES ? key : "$.\"" + key + "\"";
+  }
+
+  public static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw PortcullisException.invalidRequest("metadata must be JSON.");
+    }
+  }
+
+  public static Map<String, Object> mapFromJson(String json) {
+    try {
+      return JSON.readValue(json, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored metadata is not JSON", e);
+    }
+  }
+
+  public static Optional<Instant> optionalTime(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+
+  public static Instant time(ResultSet rs, String column) throws SQLException {
+    return Instant.ofEpochMilli(rs.getLong(column));
+  }
+
+  public static Long millis(Optional<Instant> t) {
+    return t.map(Instant::toEpochMilli).orElse(null);
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object[] params) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < params.length; i++) {
+      Object p = params[i];
+      if (p == null) {
+        ps.setNull(i + 1, Types.NULL);
+      } else if (p instanceof Instant t) {
+        ps.setLong(i + 1, t.toEpochMilli());
+      } else {
+        ps.setObject(i + 1, p);
+      }
+    }
+    return ps;
+  }
+
+  private static PortcullisException failure(SQLException e) {
+    LOG.error("database call failed", e);
+    return new PortcullisException(ErrorCode.UNAVAILABLE, "The database is unavailable.");
+  }
+}

@@ -1,0 +1,64 @@
+package dev.portcullis.store.internal;
+
+import dev.portcullis.core.domain.Run;
+import dev.portcullis.core.domain.RunEvent;
+import dev.portcullis.core.secret.ResourceIds;
+import dev.portcullis.core.store.RunStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs and their append-only event log. */
+public final class JdbcRunStore implements RunStore {
+
+  private final Database db;
+
+  public JdbcRunStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Run create(String threadId, String agentId) {
+    Run run = new Run(ResourceIds.next("run_"), threadId, agentId, Run.Status.RUNNING, Optional.empty(),
+        db.now(), Optional.empty());
+    db.update("INSERT INTO runs (id, thread_id, agent_id, status, created_at) VALUES (?, ?, ?, ?, ?)",
+        run.id(), threadId, agentId, run.status().wireName(), run.createdAt());
+    return run;
+  }
+
+  @Override
+  public Optional<Run> find(String threadId, String runId) {
+    return db.queryOne("SELECT * FROM runs WHERE thread_id = ? AND id = ?", JdbcRunStore::map, threadId, runId);
+  }
+
+  @Override
+  public Run finish(String runId, Run.Status status, Optional<String> error) {
+    Instant now = db.now();
+    db.update("UPDATE runs SET status = ?, error = ?, completed_at = ? WHERE id = ? AND status = ?",
+        status.wireName(), error.orElse(null), now, runId, Run.Status.RUNNING.wireName());
+    return db.queryOne("SELECT * FROM runs WHERE id = ?", JdbcRunStore::map, runId)
+        .orElseThrow(() -> new IllegalStateException("run " + runId + " vanished"));
+  }
+
+  @Override
+  public RunEvent appendEvent(String runId, String event, String dataJson) {
+    long id = db.queryOne("INSERT INTO run_events (run_id, event, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
+        rs -> rs.getLong(1), runId, event, dataJson, db.now()).orElseThrow();
+    return new RunEvent(id, runId, event, dataJson);
+  }
+
+  @Override
+  public List<RunEvent> events(String runId, long afterId) {
+    return db.query("SELECT seq, run_id, event, data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq",
+        rs -> new RunEvent(rs.getLong("seq"), rs.getString("run_id"), rs.getString("event"), rs.getString("data")),
+        runId, afterId);
+  }
+
+  private static Run map(ResultSet rs) throws SQLException {
+    return new Run(rs.getString("id"), rs.getString("thread_id"), rs.getString("agent_id"),
+        Run.Status.fromWire(rs.getString("status")), Optional.ofNullable(rs.getString("error")),
+        Database.time(rs, "created_at"), Database.optionalTime(rs, "completed_at"));
+  }
+}

@@ -1,0 +1,2 @@
+/** The JDBC plumbing and per-table stores behind {@link dev.portcullis.store.JdbcStore}. */
+package dev.portcullis.store.internal;
