@@ -3,6 +3,8 @@ package dev.portcullis.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.secret.ResourceIds;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -24,6 +26,21 @@ public final class ErrorRenderer {
 
   public ErrorRenderer(ObjectMapper json) {
     this.json = json;
+  }
+
+  /**
+   * Gives every request an id ({@code X-Request-Id}) and routes every exception of
+   * {@code config}'s app through this renderer.
+   */
+  public void install(JavalinConfig config) {
+    config.routes.before(ctx -> {
+      String id = ResourceIds.requestId();
+      ctx.attribute(REQUEST_ID, id);
+      ctx.header("X-Request-Id", id);
+    });
+    config.routes.exception(PortcullisException.class, (e, ctx) -> render(ctx, e));
+    config.routes.exception(HttpResponseException.class, (e, ctx) -> renderJavalin(ctx, e));
+    config.routes.exception(Exception.class, (e, ctx) -> renderUnexpected(ctx, e));
   }
 
   /** The error body for {@code code}, as written on every channel. */

@@ -6,17 +6,14 @@ import dev.portcullis.core.apikey.ApiKeys;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
-import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.model.ModelCatalog;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
-import dev.portcullis.core.secret.ResourceIds;
 import dev.portcullis.core.store.Store;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.store.JdbcStore;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,14 +73,7 @@ public final class PortcullisServer implements AutoCloseable {
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
       });
-      cfg.routes.before(ctx -> {
-        String id = ResourceIds.requestId();
-        ctx.attribute(ErrorRenderer.REQUEST_ID, id);
-        ctx.header("X-Request-Id", id);
-      });
-      cfg.routes.exception(PortcullisException.class, (e, ctx) -> errors.render(ctx, e));
-      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> errors.renderJavalin(ctx, e));
-      cfg.routes.exception(Exception.class, (e, ctx) -> errors.renderUnexpected(ctx, e));
+      errors.install(cfg);
       cfg.requestLogger.http((ctx, ms) -> {
         String route = ctx.endpoints().list().isEmpty() ? "unmatched" : ctx.endpoint().path;
         Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)

@@ -1,0 +1,85 @@
+package dev.portcullis.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.core.secret.OpaqueSecrets;
+import dev.portcullis.core.secret.SecretKind;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An acknowledged write survives {@code kill -9} of the server process. */
+class CrashSafetyIT {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  @TempDir Path data;
+  private final String adminKey = OpaqueSecrets.mint(SecretKind.ADMIN_KEY).value();
+
+  /** A server in a process of its own, so that it can really be killed. */
+  private record ServerProcess(Process process, String baseUrl) {}
+
+  private ServerProcess launch() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "dev.portcullis.server.cli.Main",
+        "serve", "--port", "0", "--data", data.toString());
+    pb.environment().put("PORTCULLIS_ADMIN_KEY", adminKey);
+    pb.redirectErrorStream(true);
+    Process process = pb.start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    List<String> seen = new ArrayList<>();
+    for (String line; (line = out.readLine()) != null; ) {
+      seen.add(line);
+      Matcher m = LISTENING.matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return new ServerProcess(process, m.group(1));
+      }
+    }
+    throw new AssertionError("server did not start: " + seen);
+  }
+
+  private static void killHard(ServerProcess server) throws InterruptedException {
+    server.process().destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no close
+    assertThat(server.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.process().exitValue()).isEqualTo(137);
+  }
+
+  @Test
+  void writeWhenAcknowledgedThenSurvivesKillMinus9() throws Exception {
+    ServerProcess first = launch();
+    Api admin = new Api(first.baseUrl(), Optional.of(adminKey));
+    String projectId = admin.post("/v1/projects", Map.of("name", "durable")).expect(201).json().get("id").asText();
+    String key = admin.post("/v1/projects/" + projectId + "/api-keys", Map.of("name", "k")).expect(201)
+        .json().get("key").asText();
+    Api api = new Api(first.baseUrl(), Optional.of(key));
+    List<String> agents = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      agents.add(api.post("/v1/agents", Map.of("name", "a" + i)).expect(201).json().get("id").asText());
+    }
+    killHard(first);
+
+    ServerProcess second = launch();
+    try {
+      Api again = new Api(second.baseUrl(), Optional.of(key));
+      assertThat(new Api(second.baseUrl(), Optional.of(adminKey)).get("/v1/projects/" + projectId).expect(200)
+          .json().get("name").asText()).isEqualTo("durable");
+      assertThat(again.get("/v1/agents?limit=200").expect(200).ids()).containsExactlyElementsOf(agents);
+    } finally {
+      killHard(second);
+    }
+  }
+}
