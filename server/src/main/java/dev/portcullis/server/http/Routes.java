@@ -71,7 +71,7 @@ final class Routes {
 
   /** The operation of every registered route, for the route-table test and the docs. */
   static List<String> describe(List<ParsedEndpoint> endpoints) {
-    return endpoints.stream().map(p -> p.endpoint.method + " " + p.endpoint.path + " -> "
+    return endpoints.stream().filter(p -> p.endpoint.method.isHttpMethod()).map(p -> p.endpoint.method + " " + p.endpoint.path + " -> "
         + p.endpoint.metadata(RouteOperation.class).operation()).toList();
   }
 }
