@@ -76,6 +76,21 @@ public final class Runs {
     return run;
   }
 
+  /**
+   * Fails every run still marked running, with a {@code run.failed} event so that its streams
+   * end. Only for a database no other server executes runs on (embedded SQLite): after a crash
+   * those runs will never finish otherwise.
+   *
+   * @return how many runs were failed
+   */
+  public int failInterrupted() {
+    List<Run> interrupted = runs.running();
+    for (Run run : interrupted) {
+      fail(run, new PortcullisException(ErrorCode.UNAVAILABLE, "The server restarted during this run."));
+    }
+    return interrupted.size();
+  }
+
   /** The run with its output, as API.md shows it. */
   public Map<String, Object> view(Run run) {
     return JsonViews.run(run, messages.ofRun(run.id()).stream()

@@ -15,6 +15,9 @@ public interface RunStore {
 
   Optional<Run> find(String threadId, String runId);
 
+  /** Runs that have not finished, oldest first. */
+  List<Run> running();
+
   /** Ends a running run. */
   Run finish(String runId, Run.Status status, Optional<String> error);
 

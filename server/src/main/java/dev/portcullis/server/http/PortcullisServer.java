@@ -62,6 +62,13 @@ public final class PortcullisServer implements AutoCloseable {
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
     Runs runs = new Runs(store.runs(), store.messages(), events, models, background, json);
+    if (config.db().isEmpty()) {
+      // Embedded SQLite has one server: a run still marked running was cut off by a crash.
+      int failed = runs.failInterrupted();
+      if (failed > 0) {
+        LOG.warn("{} run(s) interrupted by the last shutdown were marked failed", failed);
+      }
+    }
 
     this.app = Javalin.create(cfg -> {
       cfg.concurrency.useVirtualThreads = true;

@@ -29,11 +29,13 @@ class CrashSafetyIT {
   /** A server in a process of its own, so that it can really be killed. */
   private record ServerProcess(Process process, String baseUrl) {}
 
-  private ServerProcess launch() throws Exception {
+  private ServerProcess launch(String... extraArgs) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "dev.portcullis.server.cli.Main",
-        "serve", "--port", "0", "--data", data.toString());
+        "serve", "--port", "0", "--data", data.toString()));
+    command.addAll(List.of(extraArgs));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("PORTCULLIS_ADMIN_KEY", adminKey);
     pb.redirectErrorStream(true);
     Process process = pb.start();
@@ -78,6 +80,41 @@ class CrashSafetyIT {
       assertThat(new Api(second.baseUrl(), Optional.of(adminKey)).get("/v1/projects/" + projectId).expect(200)
           .json().get("name").asText()).isEqualTo("durable");
       assertThat(again.get("/v1/agents?limit=200").expect(200).ids()).containsExactlyElementsOf(agents);
+    } finally {
+      killHard(second);
+    }
+  }
+
+  @Test
+  void runWhenServerKilledMidwayThenFailedAtRestartAndItsStreamEnds() throws Exception {
+    ServerProcess first = launch("--echo-delay-ms", "500");
+    Api admin = new Api(first.baseUrl(), Optional.of(adminKey));
+    String projectId = admin.post("/v1/projects", Map.of("name", "p")).expect(201).json().get("id").asText();
+    String key = admin.post("/v1/projects/" + projectId + "/api-keys", Map.of("name", "k")).expect(201)
+        .json().get("key").asText();
+    Api api = new Api(first.baseUrl(), Optional.of(key));
+    String agent = api.post("/v1/agents", Map.of("name", "a")).expect(201).json().get("id").asText();
+    String thread = api.post("/v1/threads", Map.of("agent_id", agent)).expect(201).json().get("id").asText();
+    var response = java.net.http.HttpClient.newHttpClient().send(api.request("/v1/threads/" + thread + "/runs/stream")
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"a b c d e f g h\"}]}}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    String runId = response.body().filter(l -> l.startsWith("data: ")).findFirst().map(l -> {
+      try {
+        return Api.JSON.readTree(l.substring(6)).get("run").get("id").asText();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).orElseThrow();
+    killHard(first);
+
+    ServerProcess second = launch();
+    try {
+      Api again = new Api(second.baseUrl(), Optional.of(key));
+      assertThat(again.get("/v1/threads/" + thread + "/runs/" + runId).expect(200).json().get("status").asText())
+          .isEqualTo("failed");
+      String replay = again.get("/v1/threads/" + thread + "/runs/" + runId + "/stream").expect(200).body();
+      assertThat(replay).contains("event: run.created").endsWith("\n\n").contains("event: run.failed");
     } finally {
       killHard(second);
     }

@@ -34,6 +34,11 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public List<Run> running() {
+    return db.query("SELECT * FROM runs WHERE status = ? ORDER BY seq", JdbcRunStore::map, Run.Status.RUNNING.wireName());
+  }
+
+  @Override
   public Run finish(String runId, Run.Status status, Optional<String> error) {
     Instant now = db.now();
     db.update("UPDATE runs SET status = ?, error = ?, completed_at = ? WHERE id = ? AND status = ?",
