@@ -76,6 +76,7 @@ public final class PortcullisServer implements AutoCloseable {
       cfg.http.maxRequestSize = config.maxBodyBytes();
       cfg.http.compressionStrategy = CompressionStrategy.NONE; // would buffer SSE events
       cfg.startup.showJavalinBanner = false;
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler(errors, json)));
       cfg.jetty.modifyHttpConfiguration(http -> {
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
