@@ -69,9 +69,13 @@ final class Routes {
     }
   }
 
-  /** The operation of every registered route, for the route-table test and the docs. */
+  /**
+   * The operation of every registered route, for the route-table test and the docs. Before and
+   * after handlers (such as the one setting {@code X-Request-Id}) are not routes and are left out.
+   */
   static List<String> describe(List<ParsedEndpoint> endpoints) {
-    return endpoints.stream().map(p -> p.endpoint.method + " " + p.endpoint.path + " -> "
-        + p.endpoint.metadata(RouteOperation.class).operation()).toList();
+    return endpoints.stream().filter(p -> p.endpoint.method.isHttpMethod())
+        .map(p -> p.endpoint.method + " " + p.endpoint.path + " -> "
+            + p.endpoint.metadata(RouteOperation.class).operation()).toList();
   }
 }
