@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Loopback load test: starts a fresh Portcullis on 127.0.0.1 (SQLite in a temporary directory),
+# seeds a project, a server key, an agent and a thread, then drives three routes with wrk:
+#   GET /healthz             no credential: the HTTP floor (Jetty, Javalin, routing, JSON)
+#   GET /v1/me               server key: the floor plus authentication and authorization
+#   GET /v1/threads/{id}     server key: the same plus one database read
+# and prints requests/s, p50 and p99 of each, and their ratios to /healthz. The result goes
+# to bench/results/load-<date>.txt. wrk and the server share the machine: compare the ratios
+# of one run, not absolute figures across machines.
+#
+#   bench/load.sh                          10 s per route after a 5 s warm-up of each
+#   DURATION=30 WARMUP=10 bench/load.sh    seconds (a trailing "s" is accepted), at most 300
+#   THREADS=2 CONNECTIONS=32 bench/load.sh wrk's -t and -c
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+seconds() { # validates $2 (the value of variable $1) as a bounded duration and prints it in seconds
+  local s="${2%s}"
+  if ! [[ "$s" =~ ^[0-9]+$ ]] || [ "$s" -lt 1 ] || [ "$s" -gt 300 ]; then
+    echo "load.sh: $1 must be 1 to 300 seconds (for example 10s), not '$2'" >&2
+    exit 2
+  fi
+  echo "$s"
+}
+duration="$(seconds DURATION "${DURATION:-10s}")"
+warmup="$(seconds WARMUP "${WARMUP:-5s}")"
+threads="${THREADS:-2}"
+connections="${CONNECTIONS:-32}"
+[[ "$threads" =~ ^[1-9][0-9]*$ && "$connections" =~ ^[1-9][0-9]*$ ]] \
+  || { echo "load.sh: THREADS and CONNECTIONS must be positive integers" >&2; exit 2; }
+
+# Finding a JDK: the same search as ./portcullis ($JAVA_HOME, the java on PATH, /usr/lib/jvm/*).
+java_major() { # prints the feature version of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+find_jdk() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  local j; j="$(command -v java 2>/dev/null || true)"
+  [ -n "$j" ] && candidates+=("$(dirname "$(dirname "$(readlink -f "$j")")")")
+  for d in /usr/lib/jvm/*; do [ -d "$d" ] && candidates+=("$d"); done
+  for home in "${candidates[@]}"; do
+    if [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ]; then
+      local v; v="$(java_major "$home/bin/java")"
+      if [ -n "$v" ] && [ "$v" -ge 21 ]; then echo "$home"; return 0; fi
+    fi
+  done
+  return 1
+}
+
+if ! JAVA_HOME="$(find_jdk)"; then
+  echo "load.sh: no JDK 21 or newer found (looked at \$JAVA_HOME, the java on PATH and /usr/lib/jvm/*)." >&2
+  exit 1
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+
+command -v curl >/dev/null || { echo "load.sh: curl is needed; apt-get install curl" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "load.sh: wrk is needed; as root: apt-get install wrk" >&2
+    exit 1
+  fi
+  echo "load.sh: installing wrk..." >&2
+  apt-get update -qq && apt-get install -y -qq wrk >&2
+fi
+
+work="$(mktemp -d -t portcullis-load.XXXXXX)"
+log="$work/server.log"
+server_pid=""
+
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+cleanup() {
+  stop_server
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+  echo "load.sh: $*" >&2
+  if [ -n "$server_pid" ] && ! kill -0 "$server_pid" 2>/dev/null; then
+    local status=0; wait "$server_pid" 2>/dev/null || status=$?
+    echo "load.sh: the server process has exited with status $status" >&2
+    server_pid=""
+  fi
+  if [ -s "$log" ]; then echo "--- server log ---" >&2; tail -n 40 "$log" >&2; fi
+  exit 1
+}
+
+# Build now (./portcullis builds when sources are newer than the jar), so that the start-up
+# wait below times the server alone.
+"$root/portcullis" --version >/dev/null
+
+# A fresh data directory, so the server generates and prints an admin key; port 0 lets the
+# kernel pick a free port, which the server announces. PORTCULLIS_* variables of the caller
+# (an admin key, a PostgreSQL URL) are left out so that they cannot change what is measured.
+unset_env=()
+while IFS= read -r name; do unset_env+=(-u "$name"); done < <(compgen -e | grep '^PORTCULLIS_' || true)
+env "${unset_env[@]}" "$root/portcullis" serve --host 127.0.0.1 --port 0 --data "$work/data" >"$log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 600); do
+  grep -q '^Portcullis listening on ' "$log" && break
+  kill -0 "$server_pid" 2>/dev/null || fail "the server exited during start-up"
+  sleep 0.1
+done
+port="$(sed -n 's|^Portcullis listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n1)"
+[ -n "$port" ] || fail "the server did not announce a port on 127.0.0.1 within 60 s"
+admin_key="$(awk '/^Admin key/ { getline; print $1; exit }' "$log")"
+[ -n "$admin_key" ] || fail "the server printed no admin key"
+base="http://127.0.0.1:$port"
+
+for _ in $(seq 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" || true)" = 200 ] && break
+  sleep 0.1
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" || true)" = 200 ] || fail "/healthz never answered 200"
+
+api() { # METHOD PATH BEARER BODY: prints the response body; fails unless 2xx
+  curl -sS --fail-with-body -X "$1" -H "Authorization: Bearer $3" \
+    -H 'Content-Type: application/json' --data "$4" "$base$2" || fail "$1 $2 failed"
+}
+field() { # NAME: the first string field NAME of the JSON object on stdin
+  grep -o "\"$1\":\"[^\"]*\"" | head -n1 | cut -d'"' -f4
+}
+
+project_id="$(api POST /v1/projects "$admin_key" '{"name":"bench"}' | field id)"
+[ -n "$project_id" ] || fail "no project id"
+server_key="$(api POST "/v1/projects/$project_id/api-keys" "$admin_key" '{"name":"bench"}' | field key)"
+[ -n "$server_key" ] || fail "no server key"
+agent_id="$(api POST /v1/agents "$server_key" '{"name":"a"}' | field id)"
+[ -n "$agent_id" ] || fail "no agent id"
+thread_id="$(api POST /v1/threads "$server_key" "{\"agent_id\":\"$agent_id\"}" | field id)"
+[ -n "$thread_id" ] || fail "no thread id"
+
+labels=("GET /healthz" "GET /v1/me" "GET /v1/threads/{id}")
+urls=("$base/healthz" "$base/v1/me" "$base/v1/threads/$thread_id")
+auth=("" "Authorization: Bearer $server_key" "Authorization: Bearer $server_key")
+
+# A route that answers 401 or 404 would look fast and mean nothing: check each first.
+for i in 0 1 2; do
+  code="$(curl -s -o /dev/null -w '%{http_code}' ${auth[$i]:+-H "${auth[$i]}"} "${urls[$i]}" || true)"
+  [ "$code" = 200 ] || fail "${labels[$i]} answered $code before the run"
+done
+
+wrk_run() { # INDEX SECONDS: runs wrk against route INDEX and prints its report
+  wrk -t"$threads" -c"$connections" -d"$2s" --latency ${auth[$1]:+-H "${auth[$1]}"} "${urls[$1]}"
+}
+to_ms() { # a wrk latency such as 812.00us, 1.52ms or 1.01s, in milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.3f", n }'
+}
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+echo "load.sh: server on $base (pid $server_pid); warming up ${warmup}s per route..." >&2
+for i in 0 1 2; do
+  wrk_run "$i" "$warmup" >/dev/null || fail "wrk failed warming up ${labels[$i]}"
+done
+
+rps=(); p50=(); p99=(); bad=(); raw=()
+for i in 0 1 2; do
+  echo "load.sh: measuring ${labels[$i]} for ${duration}s..." >&2
+  out="$(wrk_run "$i" "$duration")" || fail "wrk failed against ${labels[$i]}"
+  kill -0 "$server_pid" 2>/dev/null || fail "the server died during the run"
+  raw+=("$out")
+  rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
+  p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")")
+  p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
+  # Non-2xx answers and socket errors, which would make the figures meaningless.
+  bad+=("$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")")
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+stop_server
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+mkdir -p "$root/bench/results"
+result="$root/bench/results/load-$(date +%Y%m%d-%H%M%S).txt"
+{
+  echo "Portcullis loopback load, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')," \
+    "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1), $(nproc) cores shared by wrk and the server"
+  echo "wrk -t$threads -c$connections -d${duration}s --latency, after ${warmup}s of warm-up per route; SQLite"
+  echo "load average before $load_before, after $load_after (other work on the machine skews every figure)"
+  echo
+  printf '%-22s %12s %10s %10s %8s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' errors
+  for i in 0 1 2; do
+    printf '%-22s %12s %10s %10s %8s\n' "${labels[$i]}" "${rps[$i]}" "${p50[$i]}" "${p99[$i]}" "${bad[$i]}"
+  done
+  echo
+  echo "req/s ratio me/healthz      $(ratio "${rps[1]}" "${rps[0]}")"
+  echo "req/s ratio thread/healthz  $(ratio "${rps[2]}" "${rps[0]}")"
+} | tee "$result"
+{
+  echo
+  echo "--- wrk reports ---"
+  for i in 0 1 2; do echo; echo "${labels[$i]}"; echo "${raw[$i]}"; done
+} >>"$result"
+echo "load.sh: written to ${result#"$root"/}" >&2
+for i in 0 1 2; do
+  [ "${bad[$i]}" = 0 ] || { echo "load.sh: ${labels[$i]} had ${bad[$i]} errors or non-2xx answers" >&2; exit 1; }
+done
