@@ -11,6 +11,7 @@
 #   bench/load.sh                          10 s per route after a 5 s warm-up of each
 #   DURATION=30 WARMUP=10 bench/load.sh    seconds (a trailing "s" is accepted), at most 300
 #   THREADS=2 CONNECTIONS=32 bench/load.sh wrk's -t and -c
+#   ROUNDS=3 bench/load.sh                 interleaved rounds; each figure is the median round
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -169,17 +170,31 @@ for i in 0 1 2; do
   wrk_run "$i" "$warmup" >/dev/null || fail "wrk failed warming up ${labels[$i]}"
 done
 
-rps=(); p50=(); p99=(); bad=(); raw=()
+# Routes are measured in interleaved rounds (A B C, A B C, ...) and each figure is the median
+# round's, so that JIT warm-up and other load on the machine skew all routes alike.
+rounds="${ROUNDS:-3}"
+[[ "$rounds" =~ ^[1-9]$ ]] || fail "ROUNDS must be 1 to 9"
+declare -A all_rps all_p50 all_p99
+bad=(0 0 0); raw=("" "" "")
+for r in $(seq "$rounds"); do
+  for i in 0 1 2; do
+    echo "load.sh: round $r/$rounds, measuring ${labels[$i]} for ${duration}s..." >&2
+    out="$(wrk_run "$i" "$duration")" || fail "wrk failed against ${labels[$i]}"
+    kill -0 "$server_pid" 2>/dev/null || fail "the server died during the run"
+    raw[$i]+="$out"$'\n'
+    all_rps[$i,$r]="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+    all_p50[$i,$r]="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+    all_p99[$i,$r]="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    # Non-2xx answers and socket errors, which would make the figures meaningless.
+    n="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+    bad[$i]=$(( ${bad[$i]} + n ))
+  done
+done
+rps=(); p50=(); p99=()
 for i in 0 1 2; do
-  echo "load.sh: measuring ${labels[$i]} for ${duration}s..." >&2
-  out="$(wrk_run "$i" "$duration")" || fail "wrk failed against ${labels[$i]}"
-  kill -0 "$server_pid" 2>/dev/null || fail "the server died during the run"
-  raw+=("$out")
-  rps+=("$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")")
-  p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")")
-  p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")")
-  # Non-2xx answers and socket errors, which would make the figures meaningless.
-  bad+=("$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")")
+  # the round whose req/s is the median of this route's rounds
+  median_round="$(for r in $(seq "$rounds"); do echo "${all_rps[$i,$r]} $r"; done | sort -n | awk -v m=$(( (rounds + 1) / 2 )) 'NR == m { print $2 }')"
+  rps+=("${all_rps[$i,$median_round]}"); p50+=("${all_p50[$i,$median_round]}"); p99+=("${all_p99[$i,$median_round]}")
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 stop_server
@@ -192,7 +207,8 @@ result="$root/bench/results/load-$(date +%Y%m%d-%H%M%S).txt"
   echo "Portcullis loopback load, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')," \
     "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1), $(nproc) cores shared by wrk and the server"
-  echo "wrk -t$threads -c$connections -d${duration}s --latency, after ${warmup}s of warm-up per route; SQLite"
+  echo "wrk -t$threads -c$connections -d${duration}s --latency, after ${warmup}s of warm-up per route; SQLite;" \
+    "median of $rounds interleaved rounds"
   echo "load average before $load_before, after $load_after (other work on the machine skews every figure)"
   echo
   printf '%-22s %12s %10s %10s %8s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' errors

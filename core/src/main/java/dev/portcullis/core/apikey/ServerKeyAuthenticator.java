@@ -19,7 +19,8 @@ import java.util.concurrent.Executor;
 /**
  * Authenticates {@code pc_sk_} server keys.
  *
- * <p>The checksum is verified before any database read. A key found in the database is
+ * <p>The checksum is verified before any database read (a key already in the cache skips it:
+ * its value was well-formed when it was stored). A key found in the database is
  * cached by its hash for {@link #CACHE_TTL}: a revocation on this server drops it at once
  * ({@link #forgetKey}); other servers sharing the database stop accepting it when their copy
  * ages out, within that TTL. Expiry is checked on every request against the cached
@@ -40,7 +41,7 @@ public final class ServerKeyAuthenticator implements Authenticator {
   private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
 
-  private record Cached(ApiKey key, Instant loadedAt) {}
+  private record Cached(ApiKey key, Principal principal, Instant loadedAt) {}
 
   public ServerKeyAuthenticator(ApiKeyStore store, Clock clock, Executor background) {
     this.store = store;
@@ -54,15 +55,21 @@ public final class ServerKeyAuthenticator implements Authenticator {
     if (!value.startsWith(SecretKind.SERVER_KEY.prefix())) {
       return AuthnResult.abstain();
     }
-    if (!OpaqueSecrets.isWellFormed(value, SecretKind.SERVER_KEY)) {
-      return new AuthnResult.Rejected(AuthnResult.Reason.INVALID, "The API key is malformed.");
-    }
     Instant now = clock.instant();
-    Optional<ApiKey> found = lookup(OpaqueSecrets.hash(value), now);
-    if (found.isEmpty()) {
-      return new AuthnResult.Rejected(AuthnResult.Reason.INVALID, "The API key is not known.");
+    String hash = OpaqueSecrets.hash(value);
+    Cached cached = byHash.get(hash);
+    if (cached == null || !now.isBefore(cached.loadedAt().plus(CACHE_TTL))) {
+      // A cached key skips the checksum: its value was well-formed when it was stored.
+      if (!OpaqueSecrets.isWellFormed(value, SecretKind.SERVER_KEY)) {
+        return new AuthnResult.Rejected(AuthnResult.Reason.INVALID, "The API key is malformed.");
+      }
+      Optional<Cached> loaded = load(hash, now);
+      if (loaded.isEmpty()) {
+        return new AuthnResult.Rejected(AuthnResult.Reason.INVALID, "The API key is not known.");
+      }
+      cached = loaded.get();
     }
-    ApiKey key = found.get();
+    ApiKey key = cached.key();
     if (key.revokedAt().isPresent()) {
       return new AuthnResult.Rejected(AuthnResult.Reason.REVOKED, "The API key has been revoked.");
     }
@@ -70,9 +77,7 @@ public final class ServerKeyAuthenticator implements Authenticator {
       return new AuthnResult.Rejected(AuthnResult.Reason.EXPIRED, "The API key has expired.");
     }
     recordUse(key.id(), now);
-    return new AuthnResult.Authenticated(new Principal(Principal.Kind.SERVER, key.id(),
-        Optional.of(key.projectId()), Optional.empty(), List.of("project:*"), key.expiresAt(),
-        key.id(), Map.of()));
+    return new AuthnResult.Authenticated(cached.principal());
   }
 
   /** Drops a key from this server's cache; call after revoking it. */
@@ -80,21 +85,20 @@ public final class ServerKeyAuthenticator implements Authenticator {
     byHash.values().removeIf(c -> c.key().id().equals(keyId));
   }
 
-  private Optional<ApiKey> lookup(String hash, Instant now) {
-    Cached cached = byHash.get(hash);
-    if (cached != null && now.isBefore(cached.loadedAt().plus(CACHE_TTL))) {
-      return Optional.of(cached.key());
-    }
+  private Optional<Cached> load(String hash, Instant now) {
     Optional<ApiKey> key = store.findByHash(hash);
-    if (key.isPresent()) {
-      if (byHash.size() >= MAX_CACHED) {
-        byHash.clear(); // crude bound; keys outnumbering it means a cache would not help anyway
-      }
-      byHash.put(hash, new Cached(key.get(), now));
-    } else {
+    if (key.isEmpty()) {
       byHash.remove(hash);
+      return Optional.empty();
     }
-    return key;
+    if (byHash.size() >= MAX_CACHED) {
+      byHash.clear(); // crude bound; keys outnumbering it means a cache would not help anyway
+    }
+    ApiKey k = key.get();
+    Cached cached = new Cached(k, new Principal(Principal.Kind.SERVER, k.id(), Optional.of(k.projectId()),
+        Optional.empty(), List.of("project:*"), k.expiresAt(), k.id(), Map.of()), now);
+    byHash.put(hash, cached);
+    return Optional.of(cached);
   }
 
   private void recordUse(String keyId, Instant now) {

@@ -74,9 +74,23 @@ public final class OpaqueSecrets {
 
   /** Hex SHA-256 of the whole value: what the database stores and looks up by. */
   public static String hash(String value) {
+    return HexFormat.of().formatHex(sha256().digest(value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  // Cloning a prototype is much cheaper than a provider look-up, and this runs on every request.
+  private static final MessageDigest SHA_256 = newSha256();
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+      return (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JDK", e);
     }

@@ -17,8 +17,13 @@ public final class ResourceIds {
     return prefix + Base62.encode(bytes, 22);
   }
 
-  /** A request id, for correlating an error the client saw with the server's log. */
+  /**
+   * A request id, for correlating an error the client saw with the server's log. Not a secret,
+   * so it comes from {@link java.util.concurrent.ThreadLocalRandom}: every request makes one,
+   * and {@link SecureRandom} serialises callers on a lock.
+   */
   public static String requestId() {
-    return next("req_");
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    return "req_" + Base62.encode(random.nextLong() >>> 1, 11) + Base62.encode(random.nextLong() >>> 1, 11);
   }
 }

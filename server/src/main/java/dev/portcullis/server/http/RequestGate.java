@@ -35,10 +35,7 @@ final class RequestGate {
         .orElseThrow(() -> new PortcullisException(ErrorCode.UNAUTHENTICATED,
             "This request needs a credential: Authorization: Bearer <key or token>."));
     Principal principal = authenticators.authenticate(credential);
-    Optional<String> resourceId = ctx.pathParamMap().entrySet().stream()
-        .filter(e -> e.getKey().equals("id"))
-        .map(java.util.Map.Entry::getValue)
-        .findFirst();
+    Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Decision decision = authorizer.decide(new AuthzRequest(principal, route.operation(), resourceId));
     return switch (decision) {
       case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter());
