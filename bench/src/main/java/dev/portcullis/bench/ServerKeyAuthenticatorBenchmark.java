@@ -3,6 +3,7 @@ package dev.portcullis.bench;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.secret.OpaqueSecrets;
 import dev.portcullis.core.secret.SecretKind;
+import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Credential;
 import java.time.Clock;
@@ -37,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ServerKeyAuthenticatorBenchmark {
 
   private ServerKeyAuthenticator authenticator;
-  private Credential cachedKey;
-  private Credential malformedKey;
+  private AuthnRequest cachedKey;
+  private AuthnRequest malformedKey;
 
   @Setup
   public void cacheOneKey() {
@@ -46,9 +47,9 @@ public class ServerKeyAuthenticatorBenchmark {
     String value = OpaqueSecrets.mint(SecretKind.SERVER_KEY).value();
     store.add(value, "proj_bench");
     authenticator = new ServerKeyAuthenticator(store, Clock.systemUTC(), Runnable::run);
-    cachedKey = new Credential(value, Credential.Source.AUTHORIZATION_HEADER);
-    malformedKey = new Credential(MalformedKeys.withBadChecksum(value),
-        Credential.Source.AUTHORIZATION_HEADER);
+    cachedKey = AuthnRequest.of(new Credential(value, Credential.Source.AUTHORIZATION_HEADER));
+    malformedKey = AuthnRequest.of(new Credential(MalformedKeys.withBadChecksum(value),
+        Credential.Source.AUTHORIZATION_HEADER));
     if (!(authenticator.authenticate(cachedKey) instanceof AuthnResult.Authenticated)
         || !(authenticator.authenticate(malformedKey) instanceof AuthnResult.Rejected)) {
       throw new IllegalStateException("the fixture keys do not behave as the benchmark assumes");

@@ -5,7 +5,7 @@ import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.core.store.ProjectStore;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Authenticator;
-import dev.portcullis.spi.Credential;
+import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.Principal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,8 +30,11 @@ public final class AdminKeyAuthenticator implements Authenticator {
   }
 
   @Override
-  public AuthnResult authenticate(Credential credential) {
-    String value = credential.value();
+  public AuthnResult authenticate(AuthnRequest request) {
+    if (request.credential().isEmpty()) {
+      return AuthnResult.abstain();
+    }
+    String value = request.credential().get().value();
     if (!value.startsWith(SecretKind.ADMIN_KEY.prefix())) {
       return AuthnResult.abstain();
     }

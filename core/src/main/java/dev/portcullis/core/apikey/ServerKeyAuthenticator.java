@@ -5,7 +5,7 @@ import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.core.store.ApiKeyStore;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Authenticator;
-import dev.portcullis.spi.Credential;
+import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.Principal;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +50,11 @@ public final class ServerKeyAuthenticator implements Authenticator {
   }
 
   @Override
-  public AuthnResult authenticate(Credential credential) {
-    String value = credential.value();
+  public AuthnResult authenticate(AuthnRequest request) {
+    if (request.credential().isEmpty()) {
+      return AuthnResult.abstain();
+    }
+    String value = request.credential().get().value();
     if (!value.startsWith(SecretKind.SERVER_KEY.prefix())) {
       return AuthnResult.abstain();
     }

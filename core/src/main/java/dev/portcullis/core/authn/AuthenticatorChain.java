@@ -2,6 +2,7 @@ package dev.portcullis.core.authn;
 
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Authenticator;
 import dev.portcullis.spi.Credential;
@@ -18,22 +19,37 @@ public final class AuthenticatorChain {
   public static final int MAX_CREDENTIAL_LENGTH = 8 * 1024;
 
   private final List<Authenticator> authenticators;
+  private final boolean hasPlugins;
 
-  public AuthenticatorChain(List<Authenticator> authenticators) {
-    this.authenticators = List.copyOf(authenticators);
+  /** @param builtIn Portcullis's own authenticators, asked first; @param plugins then these */
+  public AuthenticatorChain(List<Authenticator> builtIn, List<Authenticator> plugins) {
+    List<Authenticator> all = new java.util.ArrayList<>(builtIn);
+    all.addAll(plugins);
+    this.authenticators = List.copyOf(all);
+    this.hasPlugins = !plugins.isEmpty();
+  }
+
+  public AuthenticatorChain(List<Authenticator> builtIn) {
+    this(builtIn, List.of());
+  }
+
+  /** Whether any plugin is in the chain (only plugins look at headers besides the credential). */
+  public boolean hasPlugins() {
+    return hasPlugins;
   }
 
   /**
-   * @return the principal the credential proves
-   * @throws PortcullisException {@code invalid_token}, {@code token_expired} or
-   *     {@code token_revoked} when it proves nothing
+   * @return the principal the request's credential proves
+   * @throws PortcullisException {@code unauthenticated} when there is no credential and no
+   *     authenticator took the request; {@code invalid_token}, {@code token_expired} or
+   *     {@code token_revoked} when the credential proves nothing
    */
-  public Principal authenticate(Credential credential) {
-    if (credential.value().length() > MAX_CREDENTIAL_LENGTH) {
+  public Principal authenticate(AuthnRequest request) {
+    if (request.credential().isPresent() && request.credential().get().value().length() > MAX_CREDENTIAL_LENGTH) {
       throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The credential is longer than 8 KiB.");
     }
     for (Authenticator authenticator : authenticators) {
-      AuthnResult result = authenticator.authenticate(credential);
+      AuthnResult result = authenticator.authenticate(request);
       switch (result) {
         case AuthnResult.Authenticated a -> {
           return a.principal();
@@ -44,7 +60,16 @@ public final class AuthenticatorChain {
         }
       }
     }
+    if (request.credential().isEmpty()) {
+      throw new PortcullisException(ErrorCode.UNAUTHENTICATED,
+          "This request needs a credential: Authorization: Bearer <key or token>.");
+    }
     throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The credential is not recognised.");
+  }
+
+  /** Shorthand for a request that carries only {@code credential}. */
+  public Principal authenticate(Credential credential) {
+    return authenticate(AuthnRequest.of(credential));
   }
 
   private static ErrorCode codeOf(AuthnResult.Reason reason) {

@@ -7,6 +7,7 @@ import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.core.store.ApiKeyStore;
 import dev.portcullis.core.store.Page;
 import dev.portcullis.core.store.PageRequest;
+import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Credential;
 import dev.portcullis.spi.Principal;
@@ -64,7 +65,7 @@ class ServerKeyAuthenticatorTest {
   final ApiKeys keys = new ApiKeys(store, authenticator, clock);
 
   AuthnResult authenticate(String value) {
-    return authenticator.authenticate(new Credential(value, Credential.Source.AUTHORIZATION_HEADER));
+    return authenticator.authenticate(AuthnRequest.of(new Credential(value, Credential.Source.AUTHORIZATION_HEADER)));
   }
 
   @Test

@@ -5,11 +5,15 @@ import dev.portcullis.core.authz.AuthzRequest;
 import dev.portcullis.core.authz.Authorizer;
 import dev.portcullis.core.authz.Decision;
 import dev.portcullis.core.authz.Resource;
-import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.Credential;
 import dev.portcullis.spi.Principal;
 import io.javalin.http.Context;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,14 +31,24 @@ final class RequestGate {
     this.authorizer = authorizer;
   }
 
+  /** Headers are copied for plugins only: the built-in authenticators need the credential alone. */
+  private Map<String, List<String>> headersFor(Context ctx) {
+    if (!authenticators.hasPlugins()) {
+      return Map.of();
+    }
+    Map<String, List<String>> headers = new HashMap<>();
+    for (String name : Collections.list(ctx.req().getHeaderNames())) {
+      headers.put(name, Collections.list(ctx.req().getHeaders(name)));
+    }
+    return headers;
+  }
+
   Access admit(Context ctx, RouteOperation route) {
     if (route.operation().resource() == Resource.PUBLIC) {
       return Access.ANONYMOUS;
     }
-    Credential credential = CredentialExtractor.extract(ctx, route.queryToken())
-        .orElseThrow(() -> new PortcullisException(ErrorCode.UNAUTHENTICATED,
-            "This request needs a credential: Authorization: Bearer <key or token>."));
-    Principal principal = authenticators.authenticate(credential);
+    Optional<Credential> credential = CredentialExtractor.extract(ctx, route.queryToken());
+    Principal principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Decision decision = authorizer.decide(new AuthzRequest(principal, route.operation(), resourceId));
     return switch (decision) {
