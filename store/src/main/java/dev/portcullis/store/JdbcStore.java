@@ -3,6 +3,9 @@ package dev.portcullis.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.core.store.AgentStore;
+import dev.portcullis.core.store.AuthRuleStore;
+import dev.portcullis.core.store.RevocationStore;
+import dev.portcullis.core.store.SigningKeyStore;
 import dev.portcullis.core.store.ApiKeyStore;
 import dev.portcullis.core.store.MessageStore;
 import dev.portcullis.core.store.ProjectStore;
@@ -11,6 +14,9 @@ import dev.portcullis.core.store.Store;
 import dev.portcullis.core.store.ThreadStore;
 import dev.portcullis.store.internal.Database;
 import dev.portcullis.store.internal.JdbcAgentStore;
+import dev.portcullis.store.internal.JdbcAuthRuleStore;
+import dev.portcullis.store.internal.JdbcRevocationStore;
+import dev.portcullis.store.internal.JdbcSigningKeyStore;
 import dev.portcullis.store.internal.JdbcApiKeyStore;
 import dev.portcullis.store.internal.JdbcMessageStore;
 import dev.portcullis.store.internal.JdbcProjectStore;
@@ -36,6 +42,9 @@ public final class JdbcStore implements Store {
   private final ThreadStore threads;
   private final MessageStore messages;
   private final RunStore runs;
+  private final SigningKeyStore signingKeys;
+  private final RevocationStore revocations;
+  private final AuthRuleStore authRules;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -46,6 +55,9 @@ public final class JdbcStore implements Store {
     this.threads = new JdbcThreadStore(db);
     this.messages = new JdbcMessageStore(db);
     this.runs = new JdbcRunStore(db);
+    this.signingKeys = new JdbcSigningKeyStore(db);
+    this.revocations = new JdbcRevocationStore(db);
+    this.authRules = new JdbcAuthRuleStore(db);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/portcullis.db} and migrates it. */
@@ -105,6 +117,9 @@ public final class JdbcStore implements Store {
   @Override public ThreadStore threads() { return threads; }
   @Override public MessageStore messages() { return messages; }
   @Override public RunStore runs() { return runs; }
+  @Override public SigningKeyStore signingKeys() { return signingKeys; }
+  @Override public RevocationStore revocations() { return revocations; }
+  @Override public AuthRuleStore authRules() { return authRules; }
 
   @Override
   public boolean ping() {

@@ -3,15 +3,21 @@ package dev.portcullis.core.authz;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.spi.Principal;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Step 1 of API.md section 7: what each kind of credential can reach at all, before any
- * rule is consulted. The admin key manages projects and their keys; a server key reaches
- * everything inside its own project (the store confines it there) and nothing that is the
- * admin's.
+ * What each kind of credential can reach (API.md section 7, step 1) and the built-in rule set
+ * (point 3). The admin key manages projects and their keys; a server key reaches everything
+ * inside its own project (the store confines it there) and nothing that is the admin's. A
+ * principal with a workspace (workspace tokens, identity-provider JWTs, plugins' principals)
+ * sees only the threads its workspace created, stamped as {@code metadata.owner}, may read
+ * and run the project's agents, and may not create, update or delete them.
  */
 public final class CredentialLimitsAuthorizer implements Authorizer {
+
+  /** The metadata key that records which workspace created a thread. */
+  public static final String OWNER = "owner";
 
   private static final Set<Resource> ADMIN_ONLY =
       EnumSet.of(Resource.PROJECTS, Resource.API_KEYS, Resource.SIGNING_KEYS);
@@ -22,19 +28,31 @@ public final class CredentialLimitsAuthorizer implements Authorizer {
     Principal principal = request.principal();
     Resource resource = request.operation().resource();
     if (ANY_AUTHENTICATED.contains(resource)) {
-      return new Decision.Allowed(ResourceFilter.NONE);
+      return Decision.Allowed.UNRESTRICTED;
     }
     return switch (principal.kind()) {
       case ADMIN -> ADMIN_ONLY.contains(resource) || resource == Resource.AUDIT
-          ? new Decision.Allowed(ResourceFilter.NONE)
+          ? Decision.Allowed.UNRESTRICTED
           : new Decision.Denied(ErrorCode.FORBIDDEN,
               "The admin key manages projects and their keys; use a server key of the project for "
                   + resource.wireName() + ".");
       case SERVER -> ADMIN_ONLY.contains(resource)
           ? new Decision.Denied(ErrorCode.FORBIDDEN, resource.wireName() + " requires the admin key.")
-          : new Decision.Allowed(ResourceFilter.NONE);
+          : Decision.Allowed.UNRESTRICTED;
+      default -> principal.workspaceId().isPresent()
+          ? workspaceRules(principal.workspaceId().get(), request.operation())
+          : new Decision.Denied(ErrorCode.FORBIDDEN, "This credential may not use " + resource.wireName() + ".");
+    };
+  }
+
+  private static Decision workspaceRules(String workspaceId, Operation operation) {
+    return switch (operation.resource()) {
+      case THREADS -> new Decision.Allowed(new ResourceFilter(Map.of(OWNER, workspaceId)), Map.of(OWNER, workspaceId));
+      case AGENTS -> operation.action() == Action.READ || operation.action() == Action.SEARCH
+          ? Decision.Allowed.UNRESTRICTED
+          : new Decision.Denied(ErrorCode.FORBIDDEN, "User lacks the required permissions.");
       default -> new Decision.Denied(ErrorCode.FORBIDDEN,
-          "This credential may not use " + resource.wireName() + ".");
+          "A workspace credential may not use " + operation.resource().wireName() + ".");
     };
   }
 }

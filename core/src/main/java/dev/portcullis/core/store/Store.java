@@ -19,6 +19,12 @@ public interface Store extends AutoCloseable {
 
   RunStore runs();
 
+  SigningKeyStore signingKeys();
+
+  RevocationStore revocations();
+
+  AuthRuleStore authRules();
+
   /** Whether the database answers; for {@code /readyz}. */
   boolean ping();
 

@@ -42,6 +42,8 @@ public final class ConfigLoader {
     d.put("max-body-bytes", Long.toString(1024 * 1024));
     d.put("openai-base-url", "");
     d.put("openai-api-key", "");
+    d.put("key-encryption-key", "");
+    d.put("plugins", "");
     return Map.copyOf(d);
   }
 
@@ -84,8 +86,16 @@ public final class ConfigLoader {
     if (v.get("host").isEmpty()) {
       throw new ConfigException("host must not be empty");
     }
+    Optional<String> kek = optional(v, "key-encryption-key");
+    kek.ifPresent(k -> {
+      try {
+        dev.portcullis.core.jwt.KeyEncryption.fromBase64(k);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("key-encryption-key must be base64url of 32 random bytes");
+      }
+    });
     return new ServerConfig(v.get("host"), port, Path.of(v.get("data")), db, publicUrl, origins,
-        Duration.ofMillis(echoDelay), maxBody, openAi);
+        Duration.ofMillis(echoDelay), maxBody, openAi, kek, optional(v, "plugins").map(Path::of));
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

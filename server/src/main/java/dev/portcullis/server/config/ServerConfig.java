@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param db a PostgreSQL URL; empty means embedded SQLite under {@code dataDir}
  * @param publicUrl the URL browsers and token verifiers know this server by
  * @param maxBodyBytes requests with larger bodies are refused with 413
+ * @param keyEncryptionKey protects signing keys at rest; empty means {@code <data>/key-encryption.key}
+ * @param pluginsDir a directory of plugin jars
  */
 public record ServerConfig(
     String host,
@@ -23,7 +25,9 @@ public record ServerConfig(
     List<String> allowedOrigins,
     Duration echoDelay,
     long maxBodyBytes,
-    Optional<ModelCatalog.OpenAiEndpoint> openAi) {
+    Optional<ModelCatalog.OpenAiEndpoint> openAi,
+    Optional<String> keyEncryptionKey,
+    Optional<Path> pluginsDir) {
 
   public ServerConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -36,6 +40,7 @@ public record ServerConfig(
         + db.map(d -> d.startsWith("jdbc:") || !d.contains("@") ? "<set>" : "postgresql://<redacted>@"
             + d.substring(d.indexOf('@') + 1)).orElse("sqlite") + ", publicUrl=" + publicUrl.orElse(null)
         + ", allowedOrigins=" + allowedOrigins + ", echoDelay=" + echoDelay + ", maxBodyBytes="
-        + maxBodyBytes + ", openAi=" + openAi.orElse(null) + "]";
+        + maxBodyBytes + ", openAi=" + openAi.orElse(null) + ", keyEncryptionKey="
+        + keyEncryptionKey.map(k -> "<redacted>").orElse("<data>") + ", pluginsDir=" + pluginsDir.orElse(null) + "]";
   }
 }

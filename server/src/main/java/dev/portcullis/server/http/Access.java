@@ -5,6 +5,7 @@ import dev.portcullis.core.authz.Scope;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.spi.Principal;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,9 +13,30 @@ import java.util.Optional;
  * authorization step decided on. Handlers pass {@link #scope()} to the store and check nothing
  * themselves.
  */
-public record Access(Optional<Principal> principal, ResourceFilter filter) {
+public record Access(Optional<Principal> principal, ResourceFilter filter, Map<String, Object> ruleMetadata) {
 
-  static final Access ANONYMOUS = new Access(Optional.empty(), ResourceFilter.NONE);
+  static final Access ANONYMOUS = new Access(Optional.empty(), ResourceFilter.NONE, Map.of());
+
+  /**
+   * The caller's metadata for a new resource with the rules' metadata stamped on it.
+   *
+   * @throws PortcullisException {@code forbidden} when the caller sets a key the rules own
+   */
+  public Map<String, Object> stamp(Map<String, Object> metadata) {
+    requireNoRuleKeys(metadata);
+    Map<String, Object> stamped = new java.util.HashMap<>(metadata);
+    stamped.putAll(ruleMetadata);
+    return stamped;
+  }
+
+  /** @throws PortcullisException {@code forbidden} when {@code metadata} touches a key the rules own */
+  public void requireNoRuleKeys(Map<String, Object> metadata) {
+    for (String key : metadata.keySet()) {
+      if (ruleMetadata.containsKey(key)) {
+        throw new PortcullisException(ErrorCode.FORBIDDEN, "metadata." + key + " is set by the server's rules, not by the caller.");
+      }
+    }
+  }
 
   /** The caller; present on every route that is not public. */
   public Principal caller() {

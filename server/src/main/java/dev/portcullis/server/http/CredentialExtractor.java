@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Finds the one bearer credential of a request (API.md section 2): the {@code Authorization}
  * header anywhere, {@code ?token=} only where the route allows it and never for admin or
- * server keys. Two credentials in one request are a 400 (RFC 6750 section 2).
+ * server keys, else the same-origin session cookie. Two credentials in one request are a 400
+ * (RFC 6750 section 2); a cookie beside another credential is ignored.
  */
 final class CredentialExtractor {
 
@@ -21,7 +22,13 @@ final class CredentialExtractor {
 
   private CredentialExtractor() {}
 
-  static Optional<Credential> extract(Context ctx, boolean queryTokenAllowed) {
+  /** The credential of the Authorization header alone, if there is exactly one. */
+  static Optional<String> bearerOf(Context ctx) {
+    List<String> headers = Collections.list(ctx.req().getHeaders("Authorization"));
+    return headers.size() == 1 ? Optional.of(bearerValue(headers.getFirst())) : Optional.empty();
+  }
+
+  static Optional<Credential> extract(Context ctx, boolean queryTokenAllowed, PublicOrigin origin) {
     List<String> headers = Collections.list(ctx.req().getHeaders("Authorization"));
     List<String> queryTokens = ctx.queryParams("token");
     if (headers.size() + queryTokens.size() > 1) {
@@ -42,7 +49,25 @@ final class CredentialExtractor {
       }
       return Optional.of(new Credential(token, Credential.Source.QUERY));
     }
+    String cookie = ctx.cookie(IdentityRoutes.COOKIE);
+    if (cookie != null && !cookie.isEmpty()) {
+      requireCookieOrigin(ctx, origin);
+      return Optional.of(new Credential(cookie, Credential.Source.COOKIE));
+    }
     return Optional.empty();
+  }
+
+  /**
+   * A cookie is sent by the browser whatever page made the request, so it is honoured only
+   * from this server's own origin: a foreign {@code Origin} is refused, and a state-changing
+   * request must carry the server's own (CSRF).
+   */
+  private static void requireCookieOrigin(Context ctx, PublicOrigin origin) {
+    String requestOrigin = ctx.header("Origin");
+    boolean safe = ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD");
+    if (requestOrigin != null || !safe) {
+      origin.requireSameOrigin(ctx);
+    }
   }
 
   private static String bearerValue(String header) {

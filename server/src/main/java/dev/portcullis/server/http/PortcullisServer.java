@@ -6,6 +6,10 @@ import dev.portcullis.core.apikey.ApiKeys;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
+import dev.portcullis.core.jwt.SigningKeyRing;
+import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;
+import dev.portcullis.core.jwt.WorkspaceTokens;
+import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.core.model.ModelCatalog;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,8 @@ public final class PortcullisServer implements AutoCloseable {
   private final ExecutorService background;
   private final Optional<String> generatedAdminKey;
   private final ApiKeys apiKeys;
+  private final Revocations revocations;
+  private final AtomicReference<String> publicUrl = new AtomicReference<>();
 
   private PortcullisServer(ServerConfig config, Store store, Map<String, String> env) {
     this.store = store;
@@ -54,10 +61,20 @@ public final class PortcullisServer implements AutoCloseable {
     ErrorRenderer errors = new ErrorRenderer(json);
     Responses respond = new Responses(json, new JsonBodies(config.maxBodyBytes()));
 
+    // The issuer and same-origin checks need the URL, which with port 0 is known only once listening.
+    config.publicUrl().ifPresent(u -> publicUrl.set(u.toString()));
+    PublicOrigin origin = new PublicOrigin(publicUrl::get);
+    SigningKeyRing signingKeys = new SigningKeyRing(store.signingKeys(),
+        KeyEncryptionKeyFile.load(config.keyEncryptionKey(), config.dataDir()), clock);
+    this.revocations = new Revocations(store.revocations(), clock);
+    revocations.startFollowing();
+    WorkspaceTokens workspaceTokens = new WorkspaceTokens(signingKeys, publicUrl::get, clock);
+
     ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), clock, background);
     AuthenticatorChain authenticators = new AuthenticatorChain(List.of(
-        new AdminKeyAuthenticator(store.projects()), serverKeys));
-    RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer());
+        new AdminKeyAuthenticator(store.projects()), serverKeys,
+        new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock)));
+    RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer(), origin);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
@@ -101,6 +118,7 @@ public final class PortcullisServer implements AutoCloseable {
       new ProjectRoutes(store.projects(), apiKeys, respond).register(routes);
       new AgentRoutes(store.agents(), models, respond).register(routes);
       new ThreadRoutes(store, runs, events, respond).register(routes);
+      new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond).register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
   }
@@ -113,11 +131,21 @@ public final class PortcullisServer implements AutoCloseable {
     try {
       PortcullisServer server = new PortcullisServer(config, store, env);
       server.app.start(config.host(), config.port());
+      server.publicUrl.compareAndSet(null, "http://" + urlHost(config.host()) + ":" + server.app.port());
       return server;
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
+  }
+
+  private static String urlHost(String host) {
+    return host.equals("0.0.0.0") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /** The URL this server is known by: {@code --public-url}, else the address it listens on. */
+  public String publicUrl() {
+    return publicUrl.get();
   }
 
   public int port() {
@@ -146,6 +174,7 @@ public final class PortcullisServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    revocations.close();
     background.shutdownNow();
     store.close();
   }

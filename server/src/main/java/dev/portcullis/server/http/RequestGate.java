@@ -25,10 +25,12 @@ final class RequestGate {
 
   private final AuthenticatorChain authenticators;
   private final Authorizer authorizer;
+  private final PublicOrigin origin;
 
-  RequestGate(AuthenticatorChain authenticators, Authorizer authorizer) {
+  RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin) {
     this.authenticators = authenticators;
     this.authorizer = authorizer;
+    this.origin = origin;
   }
 
   /** Headers are copied for plugins only: the built-in authenticators need the credential alone. */
@@ -47,12 +49,12 @@ final class RequestGate {
     if (route.operation().resource() == Resource.PUBLIC) {
       return Access.ANONYMOUS;
     }
-    Optional<Credential> credential = CredentialExtractor.extract(ctx, route.queryToken());
+    Optional<Credential> credential = CredentialExtractor.extract(ctx, route.queryToken(), origin);
     Principal principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Decision decision = authorizer.decide(new AuthzRequest(principal, route.operation(), resourceId));
     return switch (decision) {
-      case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter());
+      case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter(), allowed.ruleMetadata());
       case Decision.Denied denied -> throw new PortcullisException(denied.code(), denied.reason());
     };
   }

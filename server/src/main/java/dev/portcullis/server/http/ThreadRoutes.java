@@ -67,7 +67,7 @@ final class ThreadRoutes {
       }
       Agent agent = agent(access.scope(), body.agentId());
       respond.created(ctx, JsonViews.thread(store.threads().create(agent.projectId(), agent.id(),
-          Validation.metadata(body.metadata(), "metadata"))));
+          access.stamp(Validation.metadata(body.metadata(), "metadata")))));
     });
     routes.get("/v1/threads", THREADS, SEARCH, (ctx, access) -> {
       var query = new ThreadStore.ThreadQuery(Optional.ofNullable(ctx.queryParam("agent_id")), Map.of());
@@ -89,7 +89,9 @@ final class ThreadRoutes {
       AgentThread thread = thread(ctx, access);
       // Metadata merges, as in LangGraph: given keys are set, a null value removes its key.
       Map<String, Object> merged = new HashMap<>(thread.metadata());
-      Validation.metadata(body.metadata(), "metadata").forEach((k, v) -> {
+      Map<String, Object> patch = Validation.metadata(body.metadata(), "metadata");
+      access.requireNoRuleKeys(patch);
+      patch.forEach((k, v) -> {
         if (v == null) {
           merged.remove(k);
         } else {

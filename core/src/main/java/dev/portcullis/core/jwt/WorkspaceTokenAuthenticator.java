@@ -1,0 +1,191 @@
+package dev.portcullis.core.jwt;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.core.secret.OpaqueSecrets;
+import dev.portcullis.core.workspace.Revocations;
+import dev.portcullis.spi.AuthnRequest;
+import dev.portcullis.spi.AuthnResult;
+import dev.portcullis.spi.AuthnResult.Reason;
+import dev.portcullis.spi.Authenticator;
+import dev.portcullis.spi.Principal;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Authenticates the server's own workspace tokens (API.md sections 2 and 6).
+ *
+ * <p>It takes only JWTs whose {@code iss} is this server's; others are left to the
+ * identity-provider authenticator. It accepts only what the server signs: {@code EdDSA}, a
+ * known {@code kid}, {@code typ: at+jwt}, no {@code jku}/{@code x5u}/{@code jwk}/{@code x5c}
+ * header and no {@code crit}. {@code aud}, {@code exp}, {@code nbf} and {@code iat} are checked
+ * without leeway: the servers' clocks are the reference.
+ *
+ * <p>A verified token is remembered by the SHA-256 of its value until it expires, so a
+ * browser repeating it costs one hash and two map look-ups, not a signature check; expiry and
+ * revocation are still checked on every use, from memory. Thread-safe.
+ */
+public final class WorkspaceTokenAuthenticator implements Authenticator {
+
+  static final int MAX_CACHED = 100_000;
+  static final List<String> PERMISSIONS = List.of("threads:own", "agents:read");
+
+  private final SigningKeyRing keys;
+  private final Revocations revocations;
+  private final Supplier<String> issuer;
+  private final Clock clock;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(Principal principal, String projectId, String jti, String workspaceId,
+      Instant issuedAt, Instant expiresAt) {}
+
+  public WorkspaceTokenAuthenticator(SigningKeyRing keys, Revocations revocations, Supplier<String> issuer,
+      Clock clock) {
+    this.keys = keys;
+    this.revocations = revocations;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  @Override
+  public AuthnResult authenticate(AuthnRequest request) {
+    if (request.credential().isEmpty()) {
+      return AuthnResult.abstain();
+    }
+    String token = request.credential().get().value();
+    if (!looksLikeJwt(token)) {
+      return AuthnResult.abstain();
+    }
+    Instant now = clock.instant();
+    String hash = OpaqueSecrets.hash(token);
+    Verified known = verified.get(hash);
+    if (known == null) {
+      Object outcome = verify(token, now);
+      if (outcome instanceof AuthnResult result) {
+        return result;
+      }
+      known = (Verified) outcome;
+      if (verified.size() >= MAX_CACHED) {
+        verified.values().removeIf(v -> now.isAfter(v.expiresAt()));
+        if (verified.size() >= MAX_CACHED) {
+          verified.clear();
+        }
+      }
+      verified.put(hash, known);
+    }
+    if (expired(known.expiresAt(), now)) {
+      verified.remove(hash);
+      return new AuthnResult.Rejected(Reason.EXPIRED, "The workspace token has expired.");
+    }
+    if (revocations.isRevoked(known.projectId(), known.jti(), known.workspaceId(), known.issuedAt())) {
+      return new AuthnResult.Rejected(Reason.REVOKED, "The workspace token has been revoked.");
+    }
+    return new AuthnResult.Authenticated(known.principal());
+  }
+
+  /** @return a {@link Verified}, or the {@link AuthnResult} that ends the chain (or abstains) */
+  private Object verify(String token, Instant now) {
+    SignedJWT jwt;
+    JWTClaimsSet claims;
+    try {
+      jwt = SignedJWT.parse(token);
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      return AuthnResult.abstain(); // not a signed JWT at all: perhaps a plugin's token
+    }
+    if (!issuer.get().equals(claims.getIssuer())) {
+      return AuthnResult.abstain(); // an identity provider's JWT
+    }
+    JWSHeader header = jwt.getHeader();
+    if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+      return invalid("The token's algorithm is not accepted.");
+    }
+    if (!new JOSEObjectType(WorkspaceTokens.TYPE).equals(header.getType())) {
+      return invalid("The token's typ must be at+jwt.");
+    }
+    if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getJWK() != null
+        || header.getX509CertChain() != null) {
+      return invalid("The token names its own key, which is never trusted.");
+    }
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+      return invalid("The token has critical header parameters this server does not understand.");
+    }
+    if (header.getKeyID() == null) {
+      return invalid("The token has no kid.");
+    }
+    var verifier = keys.verifier(header.getKeyID());
+    if (verifier.isEmpty()) {
+      return invalid("The token's signing key is not known.");
+    }
+    try {
+      if (!jwt.verify(verifier.get())) {
+        return invalid("The token's signature is not valid.");
+      }
+    } catch (JOSEException e) {
+      return invalid("The token's signature is not valid.");
+    }
+    if (claims.getAudience() == null || !claims.getAudience().contains(WorkspaceTokens.AUDIENCE)) {
+      return invalid("The token is not for this audience.");
+    }
+    Date exp = claims.getExpirationTime();
+    Date iat = claims.getIssueTime();
+    if (exp == null || iat == null) {
+      return invalid("The token must carry exp and iat.");
+    }
+    if (expired(exp.toInstant(), now)) {
+      return new AuthnResult.Rejected(Reason.EXPIRED, "The workspace token has expired.");
+    }
+    if (iat.toInstant().isAfter(now)) {
+      return invalid("The token was issued in the future.");
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && nbf.toInstant().isAfter(now)) {
+      return invalid("The token is not valid yet.");
+    }
+    String project = stringClaim(claims, "pc_project");
+    String workspace = stringClaim(claims, "pc_workspace");
+    if (project == null || workspace == null || claims.getJWTID() == null || claims.getSubject() == null) {
+      return invalid("The token lacks sub, jti, pc_project or pc_workspace.");
+    }
+    Map<String, Object> extra = new HashMap<>(claims.getClaims());
+    WorkspaceTokens.REGISTERED.forEach(extra::remove);
+    extra.keySet().removeIf(k -> k.startsWith("pc_"));
+    extra.values().removeIf(java.util.Objects::isNull);
+    extra.put("sub", claims.getSubject());
+    Principal principal = new Principal(Principal.Kind.WORKSPACE, claims.getSubject(), Optional.of(project),
+        Optional.of(workspace), PERMISSIONS, Optional.of(exp.toInstant()), claims.getJWTID(), extra);
+    return new Verified(principal, project, claims.getJWTID(), workspace, iat.toInstant(), exp.toInstant());
+  }
+
+  /** Refused from the second after {@code exp} (API.md section 2: no leeway). */
+  private static boolean expired(Instant exp, Instant now) {
+    return now.getEpochSecond() > exp.getEpochSecond();
+  }
+
+  private static AuthnResult invalid(String message) {
+    return new AuthnResult.Rejected(Reason.INVALID, message);
+  }
+
+  private static String stringClaim(JWTClaimsSet claims, String name) {
+    Object value = claims.getClaim(name);
+    return value instanceof String s && !s.isEmpty() ? s : null;
+  }
+
+  /** Three base64url parts, the first starting as a JSON object does ({@code eyJ}). */
+  static boolean looksLikeJwt(String token) {
+    int first = token.indexOf('.');
+    return token.startsWith("eyJ") && first > 0 && token.indexOf('.', first + 1) > first;
+  }
+}

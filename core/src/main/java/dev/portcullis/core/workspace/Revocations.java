@@ -1,0 +1,99 @@
+package dev.portcullis.core.workspace;
+
+import dev.portcullis.core.store.RevocationStore;
+import dev.portcullis.core.store.RevocationStore.Revocation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which workspace tokens are revoked, answered from memory so that checking a token costs no
+ * database read. A revocation made here applies at once; one made by another server sharing
+ * the database is picked up by {@link #follow()}, which {@link #startFollowing} runs every
+ * {@link #POLL}. Thread-safe.
+ */
+public final class Revocations implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+  /** How often the revocation log is read for other servers' revocations. */
+  public static final Duration POLL = Duration.ofMillis(200);
+
+  private final RevocationStore store;
+  private final Clock clock;
+  private final Set<String> revokedTokens = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> workspaceRevokedAt = new ConcurrentHashMap<>();
+  private final AtomicLong seen = new AtomicLong();
+  private volatile Thread follower;
+
+  public Revocations(RevocationStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    follow();
+  }
+
+  /** Revokes one token. */
+  public void revokeToken(String projectId, String jti) {
+    apply(store.revokeToken(projectId, jti, clock.instant()));
+  }
+
+  /** Revokes every token of the workspace issued until now. */
+  public void revokeWorkspace(String projectId, String workspaceId) {
+    apply(store.revokeWorkspace(projectId, workspaceId, clock.instant()));
+  }
+
+  /**
+   * Whether a token is revoked: its {@code jti}, or its workspace after it was issued
+   * ({@code issuedAt}, whole seconds as in the JWT: a revocation in the same second counts).
+   */
+  public boolean isRevoked(String projectId, String jti, String workspaceId, Instant issuedAt) {
+    if (revokedTokens.contains(projectId + '\n' + jti)) {
+      return true;
+    }
+    Instant revokedAt = workspaceRevokedAt.get(projectId + '\n' + workspaceId);
+    return revokedAt != null && !issuedAt.isAfter(revokedAt);
+  }
+
+  /** Reads revocations stored since the last read (by any server) and applies them. */
+  public void follow() {
+    for (Revocation r : store.after(seen.get())) {
+      apply(r);
+    }
+  }
+
+  /** Follows the revocation log in a background virtual thread until {@link #close}. */
+  public void startFollowing() {
+    follower = Thread.ofVirtual().name("portcullis-revocations").start(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(POLL);
+          follow();
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          LOG.warn("reading the revocation log failed; retrying: {}", e.toString());
+        }
+      }
+    });
+  }
+
+  private void apply(Revocation r) {
+    r.jti().ifPresent(jti -> revokedTokens.add(r.projectId() + '\n' + jti));
+    r.workspaceId().ifPresent(ws -> workspaceRevokedAt.merge(r.projectId() + '\n' + ws, r.revokedAt(),
+        (a, b) -> a.isAfter(b) ? a : b));
+    seen.accumulateAndGet(r.seq(), Math::max);
+  }
+
+  @Override
+  public void close() {
+    Thread t = follower;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+}
