@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class TestServer implements AutoCloseable {
 
-  public final String adminKey = OpaqueSecrets.mint(SecretKind.ADMIN_KEY).value();
+  public final String adminKey;
   public final PortcullisServer server;
   public final Api admin;
 
@@ -24,6 +24,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(Path dataDir, Map<String, String> config) {
+    this(dataDir, config, OpaqueSecrets.mint(SecretKind.ADMIN_KEY).value());
+  }
+
+  /** A server with a given admin key, for a second server on the database of a first. */
+  public TestServer(Path dataDir, Map<String, String> config, String adminKey) {
+    this.adminKey = adminKey;
     Map<String, String> flags = new HashMap<>(config);
     flags.putIfAbsent("port", "0");
     flags.putIfAbsent("data", dataDir.toString());

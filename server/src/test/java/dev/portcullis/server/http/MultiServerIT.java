@@ -1,0 +1,121 @@
+package dev.portcullis.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.core.jwt.KeyEncryption;
+import dev.portcullis.store.TestPostgres;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two servers on one PostgreSQL database, as API.md section 10 runs them: shared public URL
+ * and key-encryption key. What one server does, the other honours.
+ */
+class MultiServerIT {
+
+  @TempDir static Path dataA;
+  @TempDir static Path dataB;
+  static TestServer a;
+  static TestServer b;
+  static TestServer.ProjectKey project;
+
+  @BeforeAll
+  static void start() {
+    String db = TestPostgres.shared().newDatabase();
+    Map<String, String> shared = Map.of("db", db, "public-url", "http://portcullis.test",
+        "key-encryption-key", KeyEncryption.generateBase64());
+    a = new TestServer(dataA, shared);
+    b = new TestServer(dataB, shared, a.adminKey);
+    project = a.newProject("shared");
+  }
+
+  @AfterAll
+  static void stop() {
+    b.close();
+    a.close();
+  }
+
+  static Api onB(String credential) {
+    return b.api(credential);
+  }
+
+  static String mint(String workspace) {
+    return project.api().post("/v1/workspace-tokens", Map.of("workspace_id", workspace)).expect(201)
+        .json().get("token").asText();
+  }
+
+  /** Polls until {@code status} is answered; returns how long that took. */
+  static long millisUntil(Api api, String path, int status) throws InterruptedException {
+    long start = System.nanoTime();
+    while (api.get(path).status() != status) {
+      assertThat(System.nanoTime() - start).as("waited for %d", status).isLessThan(5_000_000_000L);
+      Thread.sleep(20);
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  void workspaceTokenWhenMintedOnOneServerThenAcceptedOnTheOther() {
+    String token = mint("alice");
+    JsonNode me = onB(token).get("/v1/me").expect(200).json();
+    assertThat(me.get("workspace_id").asText()).isEqualTo("alice");
+    assertThat(me.get("project_id").asText()).isEqualTo(project.projectId());
+  }
+
+  @Test
+  void workspaceRevokedOnOneServerThenRefusedOnTheOtherWithinOneSecond() throws InterruptedException {
+    String token = mint("carol");
+    onB(token).get("/v1/me").expect(200);
+    project.api().post("/v1/workspace-tokens/revoke", Map.of("workspace_id", "carol")).expect(204);
+    assertThat(millisUntil(onB(token), "/v1/me", 401)).isLessThan(1000);
+    onB(token).get("/v1/me").expectError(401, "token_revoked");
+  }
+
+  @Test
+  void serverKeyRevokedOnOneServerThenRefusedOnTheOtherWithinTheCacheTtl() throws InterruptedException {
+    TestServer.ProjectKey other = a.newProject("revoked-key");
+    onB(other.key()).get("/v1/me").expect(200);
+    a.admin.delete("/v1/projects/" + other.projectId() + "/api-keys/" + other.keyId()).expect(204);
+    assertThat(millisUntil(onB(other.key()), "/v1/me", 401)).isLessThan(1500);
+    onB(other.key()).get("/v1/me").expectError(401, "token_revoked");
+  }
+
+  @Test
+  void signingKeyRotatedOnOneServerThenItsTokensVerifyOnTheOther() {
+    String before = mint("dave");
+    a.admin.post("/v1/signing-keys/rotate", Map.of()).expect(201);
+    String after = mint("dave");
+    onB(after).get("/v1/me").expect(200);
+    onB(before).get("/v1/me").expect(200);
+    JsonNode keys = b.anonymous().get("/.well-known/jwks.json").expect(200).json().get("keys");
+    assertThat(keys.size()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void runWhenStartedOnOneServerThenItsStreamJoinsOnTheOther() {
+    String agent = project.agent();
+    String thread = project.thread(agent);
+    String run = project.api().post("/v1/threads/" + thread + "/runs", Map.of("input", Map.of("messages",
+        List.of(Map.of("role", "user", "content", "across servers"))))).expect(200).json().get("id").asText();
+    String replay = onB(project.key()).get("/v1/threads/" + thread + "/runs/" + run + "/stream").expect(200).body();
+    assertThat(replay).contains("event: run.created", "event: message.delta", "event: run.completed",
+        "echo: across servers");
+  }
+
+  @Test
+  void workspaceThreadsWhenCreatedOnOneServerThenPrivateOnTheOtherToo() {
+    String agent = project.agent();
+    String alice = mint("alice-mt");
+    String bob = mint("bob-mt");
+    String thread = a.api(alice).post("/v1/threads", Map.of("agent_id", agent)).expect(201).json().get("id").asText();
+    onB(alice).get("/v1/threads/" + thread).expect(200);
+    onB(bob).get("/v1/threads/" + thread).expectError(404, "not_found");
+    assertThat(onB(bob).get("/v1/threads").expect(200).ids()).doesNotContain(thread);
+  }
+}
