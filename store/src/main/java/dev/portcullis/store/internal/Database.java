@@ -109,7 +109,9 @@ public final class Database {
 
   /** The key argument of {@link #metadataEquals} for {@code key}. */
   public String metadataKey(String key) {
-    return dialect == Dialect.POSTGRES ? key : "$.\"" + key + "\"";
+    // SQLite reads the key as a quoted label of a JSON path, which takes JSON string escapes:
+    // a quote or backslash in the key must be escaped or the path breaks or names another key.
+    return dialect == Dialect.POSTGRES ? key : "$." + toJson(key);
   }
 
   public static String toJson(Object value) {

@@ -1,0 +1,1069 @@
+package dev.portcullis.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.core.apikey.ApiKey;
+import dev.portcullis.core.authz.ResourceFilter;
+import dev.portcullis.core.authz.Scope;
+import dev.portcullis.core.domain.Agent;
+import dev.portcullis.core.domain.AgentThread;
+import dev.portcullis.core.domain.Message;
+import dev.portcullis.core.domain.Project;
+import dev.portcullis.core.domain.Run;
+import dev.portcullis.core.domain.RunEvent;
+import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.secret.ResourceIds;
+import dev.portcullis.core.store.AgentStore.AgentPatch;
+import dev.portcullis.core.store.AgentStore.NewAgent;
+import dev.portcullis.core.store.Page;
+import dev.portcullis.core.store.PageRequest;
+import dev.portcullis.core.store.Store;
+import dev.portcullis.core.store.ThreadStore.ThreadQuery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every {@link Store} must have, whatever the database: one suite, run by a
+ * subclass per database (OpenFGA's {@code RunAllTests(t, ds)}). A new store method gets its
+ * test here first.
+ *
+ * <p>Each test gets a fresh, empty store from {@link #openStore} and a {@link ManualClock}
+ * that only moves when the test moves it, so stored times can be compared exactly.
+ */
+public abstract class StoreContract {
+
+  /** Off a millisecond boundary on purpose: stores keep milliseconds and must trim consistently. */
+  private static final Instant START = Instant.parse("2026-03-01T12:00:00.123456789Z");
+  /** {@link #START} as stores record it. */
+  private static final Instant START_MILLIS = Instant.parse("2026-03-01T12:00:00.123Z");
+
+  protected final ManualClock clock = new ManualClock(START);
+  protected Store store;
+
+  /**
+   * A new store on an empty database of its own, reading time from {@code clock}; the suite
+   * closes it after the test.
+   */
+  protected abstract Store openStore(Clock clock);
+
+  @BeforeEach
+  void open() {
+    store = openStore(clock);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  // ---------------------------------------------------------------- store
+
+  @Test
+  void openStoreWhenFreshThenEmpty() {
+    assertThat(store.projects().list(PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.projects().adminKeyHash()).isEmpty();
+  }
+
+  @Test
+  void pingWhenOpenThenTrue() {
+    assertThat(store.ping()).isTrue();
+  }
+
+  // ---------------------------------------------------------------- projects
+
+  @Test
+  void projectsFindWhenCreatedThenEqualsCreatedWithTimeInMilliseconds() {
+    Project created = store.projects().create("acme");
+
+    assertThat(created.name()).isEqualTo("acme");
+    assertThat(created.id()).startsWith("prj_");
+    assertThat(created.createdAt()).isEqualTo(START_MILLIS);
+    assertThat(store.projects().find(created.id())).contains(created);
+  }
+
+  @Test
+  void projectsFindWhenUnknownIdThenEmpty() {
+    store.projects().create("acme");
+
+    assertThat(store.projects().find("prj_unknown")).isEmpty();
+  }
+
+  @Test
+  void projectsListWhenFiveWithLimitTwoThenPagesOfTwoTwoOne() {
+    List<Project> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(store.projects().create("p" + i));
+    }
+
+    assertPagesOfTwoTwoOne(created, page -> store.projects().list(page));
+  }
+
+  @Test
+  void projectsDeleteWhenExistsThenTrueOnceAndGone() {
+    Project p = store.projects().create("acme");
+
+    assertThat(store.projects().delete(p.id())).isTrue();
+    assertThat(store.projects().find(p.id())).isEmpty();
+    assertThat(store.projects().delete(p.id())).isFalse();
+  }
+
+  @Test
+  void projectsDeleteWhenUnknownIdThenFalse() {
+    assertThat(store.projects().delete("prj_unknown")).isFalse();
+  }
+
+  @Test
+  void projectsDeleteWhenProjectHasDataThenCascadesToKeysAgentsThreadsMessagesAndRuns() {
+    Project doomed = store.projects().create("doomed");
+    Project kept = store.projects().create("kept");
+    Fixture gone = fixture(doomed);
+    Fixture stays = fixture(kept);
+
+    assertThat(store.projects().delete(doomed.id())).isTrue();
+
+    Scope scope = Scope.project(doomed.id());
+    assertThat(store.apiKeys().findByHash(gone.key().hash())).isEmpty();
+    assertThat(store.apiKeys().list(doomed.id(), PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.agents().find(scope, gone.agent().id())).isEmpty();
+    assertThat(store.agents().list(scope, PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.threads().find(scope, gone.thread().id())).isEmpty();
+    assertThat(store.threads().search(scope, ThreadQuery.ALL, PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.messages().list(gone.thread().id(), PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.messages().ofRun(gone.run().id())).isEmpty();
+    assertThat(store.runs().find(gone.thread().id(), gone.run().id())).isEmpty();
+    assertThat(store.runs().events(gone.run().id(), 0)).isEmpty();
+
+    Scope keptScope = Scope.project(kept.id());
+    assertThat(store.apiKeys().findByHash(stays.key().hash())).contains(stays.key());
+    assertThat(store.agents().find(keptScope, stays.agent().id())).contains(stays.agent());
+    assertThat(store.threads().find(keptScope, stays.thread().id())).contains(stays.thread());
+    assertThat(store.messages().list(stays.thread().id(), PageRequest.first(10)).data())
+        .containsExactly(stays.message());
+    assertThat(store.runs().find(stays.thread().id(), stays.run().id())).contains(stays.run());
+    assertThat(store.runs().events(stays.run().id(), 0)).containsExactly(stays.event());
+  }
+
+  // ---------------------------------------------------------------- admin key
+
+  @Test
+  void initAdminKeyHashWhenNoneStoredThenStoresAndReturnsTrue() {
+    assertThat(store.projects().initAdminKeyHash("hash-1")).isTrue();
+
+    assertThat(store.projects().adminKeyHash()).contains("hash-1");
+  }
+
+  @Test
+  void initAdminKeyHashWhenAlreadyStoredThenFalseAndUnchanged() {
+    store.projects().initAdminKeyHash("hash-1");
+
+    assertThat(store.projects().initAdminKeyHash("hash-2")).isFalse();
+    assertThat(store.projects().adminKeyHash()).contains("hash-1");
+  }
+
+  @Test
+  void initAdminKeyHashWhenServersStartAtOnceThenExactlyOneStores() throws Exception {
+    int servers = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Callable<Boolean>> inits = new ArrayList<>();
+    for (int i = 0; i < servers; i++) {
+      String hash = "hash-" + i;
+      inits.add(() -> {
+        go.await();
+        return store.projects().initAdminKeyHash(hash);
+      });
+    }
+    List<Boolean> stored = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(servers)) {
+      List<Future<Boolean>> results = inits.stream().map(pool::submit).toList();
+      go.countDown();
+      for (Future<Boolean> r : results) {
+        stored.add(r.get());
+      }
+    }
+
+    assertThat(stored).containsOnlyOnce(true);
+    String winner = "hash-" + stored.indexOf(true);
+    assertThat(store.projects().adminKeyHash()).contains(winner);
+  }
+
+  @Test
+  void replaceAdminKeyHashWhenStoredThenReplaced() {
+    store.projects().initAdminKeyHash("hash-1");
+
+    store.projects().replaceAdminKeyHash("hash-2");
+
+    assertThat(store.projects().adminKeyHash()).contains("hash-2");
+  }
+
+  @Test
+  void replaceAdminKeyHashWhenNoneStoredThenStored() {
+    store.projects().replaceAdminKeyHash("hash-1");
+
+    assertThat(store.projects().adminKeyHash()).contains("hash-1");
+    assertThat(store.projects().initAdminKeyHash("hash-2")).isFalse();
+  }
+
+  // ---------------------------------------------------------------- api keys
+
+  @Test
+  void apiKeysFindByHashWhenInsertedThenEqualsInserted() {
+    Project p = store.projects().create("acme");
+    ApiKey key = apiKey(p, "hash-1", Optional.of(START_MILLIS.plus(Duration.ofDays(30))));
+
+    store.apiKeys().insert(key);
+
+    assertThat(store.apiKeys().findByHash("hash-1")).contains(key);
+  }
+
+  @Test
+  void apiKeysFindByHashWhenUnknownHashThenEmpty() {
+    Project p = store.projects().create("acme");
+    store.apiKeys().insert(apiKey(p, "hash-1"));
+
+    assertThat(store.apiKeys().findByHash("hash-2")).isEmpty();
+  }
+
+  @Test
+  void apiKeysInsertWhenHashAlreadyStoredThenRefusedAndFirstKeyKept() {
+    Project p = store.projects().create("acme");
+    ApiKey first = apiKey(p, "hash-1");
+    store.apiKeys().insert(first);
+
+    assertThatThrownBy(() -> store.apiKeys().insert(apiKey(p, "hash-1")))
+        .isInstanceOf(PortcullisException.class);
+    assertThat(store.apiKeys().findByHash("hash-1")).contains(first);
+    assertThat(store.apiKeys().list(p.id(), PageRequest.first(10)).data()).containsExactly(first);
+  }
+
+  @Test
+  void apiKeysListWhenSomeRevokedThenOnlyLiveKeysOfTheProjectOldestFirst() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    ApiKey a = apiKey(p, "hash-a");
+    ApiKey revoked = apiKey(p, "hash-r");
+    ApiKey b = apiKey(p, "hash-b");
+    store.apiKeys().insert(a);
+    store.apiKeys().insert(revoked);
+    store.apiKeys().insert(apiKey(other, "hash-o"));
+    store.apiKeys().insert(b);
+
+    store.apiKeys().revoke(p.id(), revoked.id(), clock.instant());
+
+    assertThat(store.apiKeys().list(p.id(), PageRequest.first(10)).data()).containsExactly(a, b);
+  }
+
+  @Test
+  void apiKeysRevokeWhenLiveThenTrueAndFindByHashShowsRevokedAt() {
+    Project p = store.projects().create("acme");
+    ApiKey key = apiKey(p, "hash-1");
+    store.apiKeys().insert(key);
+    Instant at = Instant.parse("2026-03-02T08:00:00.456Z");
+
+    assertThat(store.apiKeys().revoke(p.id(), key.id(), at)).isTrue();
+
+    assertThat(store.apiKeys().findByHash("hash-1")).get()
+        .extracting(ApiKey::revokedAt).isEqualTo(Optional.of(at));
+  }
+
+  @Test
+  void apiKeysRevokeWhenAlreadyRevokedThenFalseAndFirstRevocationKept() {
+    Project p = store.projects().create("acme");
+    ApiKey key = apiKey(p, "hash-1");
+    store.apiKeys().insert(key);
+    Instant first = Instant.parse("2026-03-02T08:00:00Z");
+    store.apiKeys().revoke(p.id(), key.id(), first);
+
+    assertThat(store.apiKeys().revoke(p.id(), key.id(), first.plusSeconds(60))).isFalse();
+    assertThat(store.apiKeys().findByHash("hash-1")).get()
+        .extracting(ApiKey::revokedAt).isEqualTo(Optional.of(first));
+  }
+
+  @Test
+  void apiKeysRevokeWhenKeyOfAnotherProjectThenFalseAndKeyStaysLive() {
+    Project owner = store.projects().create("owner");
+    Project intruder = store.projects().create("intruder");
+    ApiKey key = apiKey(owner, "hash-1");
+    store.apiKeys().insert(key);
+
+    assertThat(store.apiKeys().revoke(intruder.id(), key.id(), clock.instant())).isFalse();
+    assertThat(store.apiKeys().findByHash("hash-1")).contains(key);
+    assertThat(store.apiKeys().list(owner.id(), PageRequest.first(10)).data()).containsExactly(key);
+  }
+
+  @Test
+  void apiKeysRevokeWhenUnknownIdThenFalse() {
+    Project p = store.projects().create("acme");
+    store.apiKeys().insert(apiKey(p, "hash-1"));
+
+    assertThat(store.apiKeys().revoke(p.id(), "key_unknown", clock.instant())).isFalse();
+  }
+
+  @Test
+  void apiKeysTouchWhenCalledThenLastUsedAtSetAndNothingElseChanged() {
+    Project p = store.projects().create("acme");
+    ApiKey key = apiKey(p, "hash-1");
+    store.apiKeys().insert(key);
+    Instant used = Instant.parse("2026-03-01T13:14:15.678Z");
+
+    store.apiKeys().touch(key.id(), used);
+
+    assertThat(store.apiKeys().findByHash("hash-1")).contains(new ApiKey(key.id(), key.projectId(),
+        key.name(), key.prefix(), key.hash(), key.createdAt(), key.expiresAt(), Optional.of(used),
+        Optional.empty()));
+  }
+
+  @Test
+  void apiKeysListWhenFiveLiveAmongRevokedWithLimitTwoThenPagesOfTwoTwoOne() {
+    Project p = store.projects().create("acme");
+    List<ApiKey> live = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ApiKey revoked = apiKey(p, "hash-r" + i);
+      store.apiKeys().insert(revoked);
+      store.apiKeys().revoke(p.id(), revoked.id(), clock.instant());
+      ApiKey key = apiKey(p, "hash-" + i);
+      store.apiKeys().insert(key);
+      live.add(key);
+    }
+
+    assertPagesOfTwoTwoOne(live, page -> store.apiKeys().list(p.id(), page));
+  }
+
+  // ---------------------------------------------------------------- agents
+
+  @Test
+  void agentsFindWhenCreatedThenEqualsCreated() {
+    Project p = store.projects().create("acme");
+
+    Agent created = store.agents().create(p.id(), new NewAgent("helper", "echo", Optional.of("Be brief."),
+        Map.of("team", "red", "tier", 2)));
+
+    assertThat(created.id()).startsWith("agt_");
+    assertThat(created.createdAt()).isEqualTo(created.updatedAt()).isEqualTo(START_MILLIS);
+    assertThat(store.agents().find(Scope.project(p.id()), created.id())).contains(created);
+  }
+
+  @Test
+  void agentsFindWhenUnknownIdThenEmpty() {
+    Project p = store.projects().create("acme");
+    agent(p);
+
+    assertThat(store.agents().find(Scope.project(p.id()), "agt_unknown")).isEmpty();
+  }
+
+  @Test
+  void agentsUpdateWhenPatchHasSomeFieldsThenOnlyThoseChangeAndUpdatedAtMoves() {
+    Project p = store.projects().create("acme");
+    Scope scope = Scope.project(p.id());
+    Agent a = store.agents().create(p.id(), new NewAgent("helper", "echo", Optional.of("Be brief."),
+        Map.of("team", "red")));
+    clock.advance(Duration.ofSeconds(5));
+
+    Optional<Agent> updated = store.agents().update(scope, a.id(), new AgentPatch(Optional.of("renamed"),
+        Optional.empty(), Optional.empty(), Optional.of(Map.of("team", "blue"))));
+
+    Agent expected = new Agent(a.id(), p.id(), "renamed", "echo", Optional.of("Be brief."),
+        Map.of("team", "blue"), a.createdAt(), a.createdAt().plusSeconds(5));
+    assertThat(updated).contains(expected);
+    assertThat(store.agents().find(scope, a.id())).contains(expected);
+  }
+
+  @Test
+  void agentsUpdateWhenUnknownIdThenEmpty() {
+    Project p = store.projects().create("acme");
+
+    assertThat(store.agents().update(Scope.project(p.id()), "agt_unknown", renameTo("x"))).isEmpty();
+  }
+
+  @Test
+  void agentsDeleteWhenInScopeThenTrueOnceAndGone() {
+    Project p = store.projects().create("acme");
+    Scope scope = Scope.project(p.id());
+    Agent a = agent(p);
+
+    assertThat(store.agents().delete(scope, a.id())).isTrue();
+    assertThat(store.agents().find(scope, a.id())).isEmpty();
+    assertThat(store.agents().list(scope, PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.agents().delete(scope, a.id())).isFalse();
+  }
+
+  @Test
+  void agentsWhenScopeIsAnotherProjectThenFindUpdateDeleteAndListSeeNothing() {
+    Project owner = store.projects().create("owner");
+    Project intruder = store.projects().create("intruder");
+    Agent a = agent(owner);
+    Scope foreign = Scope.project(intruder.id());
+
+    assertThat(store.agents().find(foreign, a.id())).isEmpty();
+    assertThat(store.agents().update(foreign, a.id(), renameTo("taken"))).isEmpty();
+    assertThat(store.agents().delete(foreign, a.id())).isFalse();
+    assertThat(store.agents().list(foreign, PageRequest.first(10)).data()).isEmpty();
+
+    assertThat(store.agents().find(Scope.project(owner.id()), a.id())).contains(a);
+  }
+
+  @Test
+  void agentsWhenFilterExcludesAgentThenFindUpdateDeleteAndListSeeNothing() {
+    Project p = store.projects().create("acme");
+    Agent red = store.agents().create(p.id(), new NewAgent("red", "echo", Optional.empty(), Map.of("team", "red")));
+    Agent blue = store.agents().create(p.id(), new NewAgent("blue", "echo", Optional.empty(), Map.of("team", "blue")));
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+
+    assertThat(store.agents().find(redOnly, blue.id())).isEmpty();
+    assertThat(store.agents().update(redOnly, blue.id(), renameTo("taken"))).isEmpty();
+    assertThat(store.agents().delete(redOnly, blue.id())).isFalse();
+    assertThat(store.agents().list(redOnly, PageRequest.first(10)).data()).containsExactly(red);
+
+    assertThat(store.agents().find(Scope.project(p.id()), blue.id())).contains(blue);
+  }
+
+  @Test
+  void agentsListWhenFiveAmongAnotherProjectsWithLimitTwoThenPagesOfTwoTwoOne() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    List<Agent> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(agent(p));
+      agent(other);
+    }
+
+    assertPagesOfTwoTwoOne(created, page -> store.agents().list(Scope.project(p.id()), page));
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  @Test
+  void threadsFindWhenCreatedThenEqualsCreatedWithMetadataOfEveryJsonType() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Map<String, Object> metadata = Map.of("user", "alice", "count", 3, "ratio", 0.25, "vip", true,
+        "big", 9_007_199_254_740_993L, "tags", List.of("a", "b"), "nested", Map.of("k", "v"));
+
+    AgentThread created = store.threads().create(p.id(), a.id(), metadata);
+
+    assertThat(created.id()).startsWith("thr_");
+    assertThat(created.metadata()).isEqualTo(metadata);
+    assertThat(store.threads().find(Scope.project(p.id()), created.id())).contains(created);
+  }
+
+  @Test
+  void threadsFindWhenScopeIsAnotherProjectThenEmpty() {
+    Project owner = store.projects().create("owner");
+    Project intruder = store.projects().create("intruder");
+    AgentThread t = thread(owner, agent(owner), Map.of());
+    Scope foreign = Scope.project(intruder.id());
+
+    assertThat(store.threads().find(foreign, t.id())).isEmpty();
+    assertThat(store.threads().search(foreign, ThreadQuery.ALL, PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.threads().updateMetadata(foreign, t.id(), Map.of("taken", true))).isEmpty();
+    assertThat(store.threads().delete(foreign, t.id())).isFalse();
+    assertThat(store.threads().find(Scope.project(owner.id()), t.id())).contains(t);
+  }
+
+  @Test
+  void threadsSearchWhenAgentIdGivenThenOnlyThatAgentsThreads() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Agent b = agent(p);
+    AgentThread a1 = thread(p, a, Map.of());
+    thread(p, b, Map.of());
+    AgentThread a2 = thread(p, a, Map.of());
+
+    assertThat(search(p, new ThreadQuery(Optional.of(a.id()), Map.of()))).containsExactly(a1, a2);
+  }
+
+  @Test
+  void threadsSearchWhenStringValueEqualThenMatches() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread alice = thread(p, a, Map.of("user", "alice"));
+    thread(p, a, Map.of("user", "bob"));
+
+    assertThat(search(p, metadata(Map.of("user", "alice")))).containsExactly(alice);
+  }
+
+  @Test
+  void threadsSearchWhenNumberValueEqualThenMatches() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread three = thread(p, a, Map.of("count", 3, "ratio", 0.5));
+    thread(p, a, Map.of("count", 4, "ratio", 0.5));
+
+    assertThat(search(p, metadata(Map.of("count", 3)))).containsExactly(three);
+    assertThat(search(p, metadata(Map.of("count", 3, "ratio", 0.5)))).containsExactly(three);
+  }
+
+  @Test
+  void threadsSearchWhenBooleanValueEqualThenMatches() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread vip = thread(p, a, Map.of("vip", true));
+    AgentThread regular = thread(p, a, Map.of("vip", false));
+
+    assertThat(search(p, metadata(Map.of("vip", true)))).containsExactly(vip);
+    assertThat(search(p, metadata(Map.of("vip", false)))).containsExactly(regular);
+  }
+
+  @Test
+  void threadsSearchWhenSeveralKeysThenOnlyThreadsMatchingAllOfThem() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread all = thread(p, a, Map.of("user", "alice", "count", 3, "vip", true, "extra", "x"));
+    thread(p, a, Map.of("user", "alice", "count", 3, "vip", false));
+    thread(p, a, Map.of("user", "alice", "count", 4, "vip", true));
+    thread(p, a, Map.of("user", "bob", "count", 3, "vip", true));
+
+    assertThat(search(p, metadata(Map.of("user", "alice", "count", 3, "vip", true)))).containsExactly(all);
+  }
+
+  @Test
+  void threadsSearchWhenValueDiffersThenNoMatch() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    thread(p, a, Map.of("user", "alice", "count", 3, "vip", true));
+
+    assertThat(search(p, metadata(Map.of("user", "Alice")))).isEmpty();
+    assertThat(search(p, metadata(Map.of("count", 4)))).isEmpty();
+    assertThat(search(p, metadata(Map.of("vip", false)))).isEmpty();
+  }
+
+  @Test
+  void threadsSearchWhenKeyMissingThenNoMatch() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    thread(p, a, Map.of("user", "alice"));
+    thread(p, a, Map.of());
+
+    assertThat(search(p, metadata(Map.of("team", "red")))).isEmpty();
+    assertThat(search(p, metadata(Map.of("user", "alice", "team", "red")))).isEmpty();
+  }
+
+  @Test
+  void threadsSearchWhenValueHasAnotherJsonTypeThenNoMatch() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    thread(p, a, Map.of("count", 3, "vip", true, "code", "7"));
+
+    assertThat(search(p, metadata(Map.of("count", "3")))).isEmpty();
+    assertThat(search(p, metadata(Map.of("vip", "true")))).isEmpty();
+    assertThat(search(p, metadata(Map.of("code", 7)))).isEmpty();
+  }
+
+  /**
+   * Guards the quoting of keys: SQLite reads a key through a JSON path, where a quote or a
+   * backslash once gave a database error or matched nothing, and a dot must not mean nesting.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"a.b", "a\"b", "a\\b", "a'b", "a b", "$", "[0]", "é", ""})
+  void threadsSearchWhenKeyHasPathCharactersThenMatchesThatKeyOnly(String key) {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread match = thread(p, a, Map.of(key, "v"));
+    thread(p, a, Map.of(key, "w"));
+    thread(p, a, Map.of("a", Map.of("b", "v"), "k", "v"));
+    Scope filtered = new Scope(p.id(), new ResourceFilter(Map.of(key, "v")));
+
+    assertThat(search(p, metadata(Map.of(key, "v")))).containsExactly(match);
+    assertThat(store.threads().find(filtered, match.id())).contains(match);
+  }
+
+  @Test
+  void threadsSearchWhenAgentIdAndMetadataGivenThenBothApply() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Agent b = agent(p);
+    AgentThread match = thread(p, a, Map.of("user", "alice"));
+    thread(p, a, Map.of("user", "bob"));
+    thread(p, b, Map.of("user", "alice"));
+
+    assertThat(search(p, new ThreadQuery(Optional.of(a.id()), Map.of("user", "alice")))).containsExactly(match);
+  }
+
+  @Test
+  void threadsFindWhenFilterExcludesThreadThenEmpty() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread red = thread(p, a, Map.of("team", "red"));
+    AgentThread blue = thread(p, a, Map.of("team", "blue"));
+    AgentThread none = thread(p, a, Map.of());
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+
+    assertThat(store.threads().find(redOnly, red.id())).contains(red);
+    assertThat(store.threads().find(redOnly, blue.id())).isEmpty();
+    assertThat(store.threads().find(redOnly, none.id())).isEmpty();
+  }
+
+  @Test
+  void threadsSearchWhenFilterExcludesThreadThenOmitted() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread red = thread(p, a, Map.of("team", "red", "user", "alice"));
+    thread(p, a, Map.of("team", "blue", "user", "alice"));
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+
+    assertThat(store.threads().search(redOnly, ThreadQuery.ALL, PageRequest.first(10)).data())
+        .containsExactly(red);
+    assertThat(store.threads().search(redOnly, metadata(Map.of("user", "alice")), PageRequest.first(10)).data())
+        .containsExactly(red);
+    assertThat(store.threads().search(redOnly, metadata(Map.of("team", "blue")), PageRequest.first(10)).data())
+        .isEmpty();
+  }
+
+  @Test
+  void threadsFindWhenFilterHasSeveralConditionsThenAllMustHold() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread both = thread(p, a, Map.of("team", "red", "level", 2));
+    AgentThread onlyTeam = thread(p, a, Map.of("team", "red", "level", 1));
+    Scope scope = new Scope(p.id(), new ResourceFilter(Map.of("team", "red", "level", 2)));
+
+    assertThat(store.threads().find(scope, both.id())).contains(both);
+    assertThat(store.threads().find(scope, onlyTeam.id())).isEmpty();
+  }
+
+  @Test
+  void threadsUpdateMetadataWhenFilterExcludesThreadThenEmptyAndUnchanged() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread blue = thread(p, a, Map.of("team", "blue"));
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+
+    assertThat(store.threads().updateMetadata(redOnly, blue.id(), Map.of("team", "red"))).isEmpty();
+    assertThat(store.threads().find(Scope.project(p.id()), blue.id())).contains(blue);
+  }
+
+  @Test
+  void threadsDeleteWhenFilterExcludesThreadThenFalseAndKept() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread blue = thread(p, a, Map.of("team", "blue"));
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+
+    assertThat(store.threads().delete(redOnly, blue.id())).isFalse();
+    assertThat(store.threads().find(Scope.project(p.id()), blue.id())).contains(blue);
+  }
+
+  @Test
+  void threadsUpdateMetadataWhenInScopeThenReplacedAndUpdatedAtMoves() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of("team", "red", "user", "alice"));
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    clock.advance(Duration.ofMinutes(1));
+
+    Optional<AgentThread> updated = store.threads().updateMetadata(redOnly, t.id(), Map.of("team", "red", "n", 1));
+
+    AgentThread expected = new AgentThread(t.id(), p.id(), a.id(), Map.of("team", "red", "n", 1), t.createdAt(),
+        t.createdAt().plus(Duration.ofMinutes(1)));
+    assertThat(updated).contains(expected);
+    assertThat(store.threads().find(redOnly, t.id())).contains(expected);
+    assertThat(search(p, metadata(Map.of("user", "alice")))).isEmpty();
+    assertThat(search(p, metadata(Map.of("n", 1)))).containsExactly(expected);
+  }
+
+  @Test
+  void threadsUpdateMetadataWhenUnknownIdThenEmpty() {
+    Project p = store.projects().create("acme");
+
+    assertThat(store.threads().updateMetadata(Scope.project(p.id()), "thr_unknown", Map.of())).isEmpty();
+  }
+
+  @Test
+  void threadsDeleteWhenInScopeThenTrueOnceAndMessagesAndRunsGone() {
+    Project p = store.projects().create("acme");
+    Scope scope = Scope.project(p.id());
+    Fixture f = fixture(p);
+
+    assertThat(store.threads().delete(scope, f.thread().id())).isTrue();
+    assertThat(store.threads().find(scope, f.thread().id())).isEmpty();
+    assertThat(store.messages().list(f.thread().id(), PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.runs().find(f.thread().id(), f.run().id())).isEmpty();
+    assertThat(store.runs().events(f.run().id(), 0)).isEmpty();
+    assertThat(store.threads().delete(scope, f.thread().id())).isFalse();
+    assertThat(store.agents().find(scope, f.agent().id())).contains(f.agent());
+  }
+
+  @Test
+  void threadsSearchWhenFiveWithLimitTwoThenPagesOfTwoTwoOne() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    Agent a = agent(p);
+    Agent o = agent(other);
+    List<AgentThread> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(thread(p, a, Map.of("i", i)));
+      thread(other, o, Map.of("i", i));
+    }
+
+    assertPagesOfTwoTwoOne(created, page -> store.threads().search(Scope.project(p.id()), ThreadQuery.ALL, page));
+  }
+
+  /** Guards that the filter is applied in the query: filtering after the LIMIT would leave pages short. */
+  @Test
+  void threadsSearchWhenFilterExcludesEveryOtherThreadThenPagesStillFull() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    List<AgentThread> red = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      thread(p, a, Map.of("team", "blue"));
+      red.add(thread(p, a, Map.of("team", "red")));
+    }
+    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+
+    assertPagesOfTwoTwoOne(red, page -> store.threads().search(redOnly, ThreadQuery.ALL, page));
+  }
+
+  // ---------------------------------------------------------------- pagination
+
+  @Test
+  void listWhenItemsFillExactlyOnePageThenNoNextCursor() {
+    List<Project> created = List.of(store.projects().create("a"), store.projects().create("b"));
+
+    Page<Project> page = store.projects().list(PageRequest.first(2));
+
+    assertThat(page.data()).containsExactlyElementsOf(created);
+    assertThat(page.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void listWhenNothingStoredThenEmptyPageWithoutCursor() {
+    Project p = store.projects().create("acme");
+
+    Page<Agent> page = store.agents().list(Scope.project(p.id()), PageRequest.first(2));
+
+    assertThat(page.data()).isEmpty();
+    assertThat(page.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void listWhenCursorIsPastTheLastItemThenEmptyPageWithoutCursor() {
+    store.projects().create("a");
+
+    Page<Project> page = store.projects().list(PageRequest.parse(Optional.of("2"),
+        Optional.of(PageRequest.encodeCursor(Long.MAX_VALUE))));
+
+    assertThat(page.data()).isEmpty();
+    assertThat(page.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void listWhenItemAfterCursorIsDeletedThenNextPageContinuesWithoutGap() {
+    Project p = store.projects().create("acme");
+    Scope scope = Scope.project(p.id());
+    List<Agent> agents = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      agents.add(agent(p));
+    }
+    Page<Agent> first = store.agents().list(scope, PageRequest.first(2));
+
+    store.agents().delete(scope, agents.get(2).id());
+    Page<Agent> second = store.agents().list(scope, PageRequest.parse(Optional.of("2"), first.nextCursor()));
+
+    assertThat(first.data()).containsExactly(agents.get(0), agents.get(1));
+    assertThat(second.data()).containsExactly(agents.get(3));
+    assertThat(second.nextCursor()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  @Test
+  void messagesListWhenAppendedThenInAppendOrderEqualToReturned() {
+    Project p = store.projects().create("acme");
+    AgentThread t = thread(p, agent(p), Map.of());
+
+    Message first = store.messages().append("msg_1", t.id(), Optional.empty(), "user", "Hello");
+    clock.advance(Duration.ofMillis(1));
+    Message second = store.messages().append("msg_2", t.id(), Optional.empty(), "assistant", "Hi, Alice.");
+
+    assertThat(first).isEqualTo(new Message("msg_1", t.id(), Optional.empty(), "user", "Hello", START_MILLIS));
+    assertThat(store.messages().list(t.id(), PageRequest.first(10)).data()).containsExactly(first, second);
+  }
+
+  @Test
+  void messagesListWhenFiveAmongAnotherThreadsWithLimitTwoThenPagesOfTwoTwoOne() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of());
+    List<Message> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(message(t, Optional.empty(), "m" + i));
+      message(other, Optional.empty(), "o" + i);
+    }
+
+    assertPagesOfTwoTwoOne(created, page -> store.messages().list(t.id(), page));
+  }
+
+  @Test
+  void messagesLatestWhenMoreThanMaxThenNewestMaxOldestFirst() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of());
+    List<Message> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(message(t, Optional.empty(), "m" + i));
+      message(other, Optional.empty(), "o" + i);
+    }
+
+    assertThat(store.messages().latest(t.id(), 3)).containsExactly(created.get(2), created.get(3), created.get(4));
+  }
+
+  @Test
+  void messagesLatestWhenFewerThanMaxThenAllOldestFirst() {
+    Project p = store.projects().create("acme");
+    AgentThread t = thread(p, agent(p), Map.of());
+    Message m0 = message(t, Optional.empty(), "m0");
+    Message m1 = message(t, Optional.empty(), "m1");
+
+    assertThat(store.messages().latest(t.id(), 10)).containsExactly(m0, m1);
+  }
+
+  @Test
+  void messagesOfRunWhenSeveralRunsThenOnlyThatRunsOldestFirst() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run r1 = store.runs().create(t.id(), a.id());
+    Run r2 = store.runs().create(t.id(), a.id());
+    message(t, Optional.empty(), "before");
+    Message in1 = message(t, Optional.of(r1.id()), "question");
+    message(t, Optional.of(r2.id()), "other");
+    Message out1 = message(t, Optional.of(r1.id()), "answer");
+
+    assertThat(store.messages().ofRun(r1.id())).containsExactly(in1, out1);
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  @Test
+  void runsFindWhenCreatedThenRunningAndEqualsCreated() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+
+    Run run = store.runs().create(t.id(), a.id());
+
+    assertThat(run).isEqualTo(new Run(run.id(), t.id(), a.id(), Run.Status.RUNNING, Optional.empty(), START_MILLIS,
+        Optional.empty()));
+    assertThat(run.id()).startsWith("run_");
+    assertThat(store.runs().find(t.id(), run.id())).contains(run);
+  }
+
+  @Test
+  void runsFindWhenThreadIdIsWrongThenEmpty() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of());
+    Run run = store.runs().create(t.id(), a.id());
+
+    assertThat(store.runs().find(other.id(), run.id())).isEmpty();
+    assertThat(store.runs().find("thr_unknown", run.id())).isEmpty();
+  }
+
+  @Test
+  void runsFinishWhenFailedThenStatusErrorAndCompletedAtSet() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run run = store.runs().create(t.id(), a.id());
+    clock.advance(Duration.ofSeconds(2));
+
+    Run finished = store.runs().finish(run.id(), Run.Status.FAILED, Optional.of("model timed out"));
+
+    Run expected = new Run(run.id(), t.id(), a.id(), Run.Status.FAILED, Optional.of("model timed out"),
+        run.createdAt(), Optional.of(run.createdAt().plusSeconds(2)));
+    assertThat(finished).isEqualTo(expected);
+    assertThat(store.runs().find(t.id(), run.id())).contains(expected);
+  }
+
+  @Test
+  void runsFinishWhenCompletedThenNoError() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run run = store.runs().create(t.id(), a.id());
+
+    Run finished = store.runs().finish(run.id(), Run.Status.COMPLETED, Optional.empty());
+
+    assertThat(finished.status()).isEqualTo(Run.Status.COMPLETED);
+    assertThat(finished.error()).isEmpty();
+    assertThat(finished.completedAt()).contains(run.createdAt());
+  }
+
+  @Test
+  void runsFinishWhenAlreadyFinishedThenUnchanged() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run run = store.runs().create(t.id(), a.id());
+    Run completed = store.runs().finish(run.id(), Run.Status.COMPLETED, Optional.empty());
+    clock.advance(Duration.ofSeconds(1));
+
+    Run again = store.runs().finish(run.id(), Run.Status.FAILED, Optional.of("late failure"));
+
+    assertThat(again).isEqualTo(completed);
+    assertThat(store.runs().find(t.id(), run.id())).contains(completed);
+  }
+
+  @Test
+  void runsAppendEventWhenSeveralRunsThenIdsStrictlyIncreasingAcrossThem() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run r1 = store.runs().create(t.id(), a.id());
+    Run r2 = store.runs().create(t.id(), a.id());
+
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Run run = i % 2 == 0 ? r1 : r2;
+      RunEvent e = store.runs().appendEvent(run.id(), "message.delta", "{\"i\":" + i + "}");
+      assertThat(e.runId()).isEqualTo(run.id());
+      ids.add(e.id());
+    }
+
+    assertThat(ids).isSorted().doesNotHaveDuplicates();
+    assertThat(ids.getFirst()).isPositive();
+  }
+
+  @Test
+  void runsEventsWhenAfterIdGivenThenOnlyLaterEventsOfThatRunInOrder() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run run = store.runs().create(t.id(), a.id());
+    Run other = store.runs().create(t.id(), a.id());
+    RunEvent created = store.runs().appendEvent(run.id(), "run.created", "{}");
+    store.runs().appendEvent(other.id(), "run.created", "{}");
+    RunEvent delta = store.runs().appendEvent(run.id(), "message.delta", "{\"text\":\"Hi\"}");
+    store.runs().appendEvent(other.id(), "message.delta", "{}");
+    RunEvent completed = store.runs().appendEvent(run.id(), "run.completed", "{\"status\":\"completed\"}");
+
+    assertThat(store.runs().events(run.id(), 0)).containsExactly(created, delta, completed);
+    assertThat(store.runs().events(run.id(), created.id())).containsExactly(delta, completed);
+    assertThat(store.runs().events(run.id(), delta.id())).containsExactly(completed);
+    assertThat(store.runs().events(run.id(), completed.id())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- fixtures
+
+  /** One of everything in a project, to see what a delete takes with it. */
+  private record Fixture(ApiKey key, Agent agent, AgentThread thread, Run run, Message message, RunEvent event) {}
+
+  private Fixture fixture(Project p) {
+    ApiKey key = apiKey(p, "hash-" + p.id());
+    store.apiKeys().insert(key);
+    Agent agent = agent(p);
+    AgentThread thread = thread(p, agent, Map.of("user", "alice"));
+    Run run = store.runs().create(thread.id(), agent.id());
+    Message message = message(thread, Optional.of(run.id()), "Hello");
+    RunEvent event = store.runs().appendEvent(run.id(), "run.created", "{}");
+    return new Fixture(key, agent, thread, run, message, event);
+  }
+
+  private ApiKey apiKey(Project p, String hash) {
+    return apiKey(p, hash, Optional.empty());
+  }
+
+  private ApiKey apiKey(Project p, String hash, Optional<Instant> expiresAt) {
+    return new ApiKey(ResourceIds.next("key_"), p.id(), "ci", "pk_live_ab12", hash, START_MILLIS, expiresAt,
+        Optional.empty(), Optional.empty());
+  }
+
+  private Agent agent(Project p) {
+    return store.agents().create(p.id(), new NewAgent("helper", "echo", Optional.empty(), Map.of()));
+  }
+
+  private AgentThread thread(Project p, Agent a, Map<String, Object> metadata) {
+    return store.threads().create(p.id(), a.id(), metadata);
+  }
+
+  private Message message(AgentThread t, Optional<String> runId, String content) {
+    return store.messages().append(ResourceIds.next("msg_"), t.id(), runId, "user", content);
+  }
+
+  private List<AgentThread> search(Project p, ThreadQuery query) {
+    Page<AgentThread> page = store.threads().search(Scope.project(p.id()), query, PageRequest.first(50));
+    assertThat(page.nextCursor()).isEmpty();
+    return page.data();
+  }
+
+  private static ThreadQuery metadata(Map<String, Object> equals) {
+    return new ThreadQuery(Optional.empty(), equals);
+  }
+
+  private static AgentPatch renameTo(String name) {
+    return new AgentPatch(Optional.of(name), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Walks {@code list} with limit 2 as a client would, passing each cursor back through
+   * {@link PageRequest#parse}, and checks that five items come as pages of 2, 2 and 1, the
+   * cursor present then absent, every item once and in order.
+   */
+  private static <T> void assertPagesOfTwoTwoOne(List<T> expected, Function<PageRequest, Page<T>> list) {
+    assertThat(expected).hasSize(5);
+    List<Page<T>> pages = new ArrayList<>();
+    PageRequest request = PageRequest.parse(Optional.of("2"), Optional.empty());
+    for (int i = 0; i < 4; i++) {
+      Page<T> page = list.apply(request);
+      pages.add(page);
+      if (page.nextCursor().isEmpty()) {
+        break;
+      }
+      request = PageRequest.parse(Optional.of("2"), page.nextCursor());
+    }
+
+    assertThat(pages).extracting(page -> page.data().size()).containsExactly(2, 2, 1);
+    assertThat(pages).extracting(page -> page.nextCursor().isPresent()).containsExactly(true, true, false);
+    assertThat(pages.stream().flatMap(page -> page.data().stream()).toList()).containsExactlyElementsOf(expected);
+  }
+
+  /** A clock that moves only when told; safe to read from several threads. */
+  protected static final class ManualClock extends Clock {
+
+    private volatile Instant now;
+
+    ManualClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the stores read instants only");
+    }
+  }
+}
