@@ -249,7 +249,8 @@ public abstract class StoreContract {
     store.apiKeys().insert(first);
 
     assertThatThrownBy(() -> store.apiKeys().insert(apiKey(p, "hash-1")))
-        .isInstanceOf(PortcullisException.class);
+        .isInstanceOfSatisfying(PortcullisException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.portcullis.core.error.ErrorCode.CONFLICT));
     assertThat(store.apiKeys().findByHash("hash-1")).contains(first);
     assertThat(store.apiKeys().list(p.id(), PageRequest.first(10)).data()).containsExactly(first);
   }
@@ -850,6 +851,107 @@ public abstract class StoreContract {
     Message out1 = message(t, Optional.of(r1.id()), "answer");
 
     assertThat(store.messages().ofRun(r1.id())).containsExactly(in1, out1);
+  }
+
+  // ---------------------------------------------------------------- runs still running
+
+  @Test
+  void runsRunningWhenSomeFinishedThenOnlyUnfinishedOldestFirst() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    Run first = store.runs().create(t.id(), a.id());
+    Run done = store.runs().create(t.id(), a.id());
+    Run last = store.runs().create(t.id(), a.id());
+    store.runs().finish(done.id(), Run.Status.COMPLETED, Optional.empty());
+
+    assertThat(store.runs().running()).extracting(Run::id).containsExactly(first.id(), last.id());
+  }
+
+  // ---------------------------------------------------------------- signing keys
+
+  private static dev.portcullis.core.store.SigningKeyStore.StoredSigningKey signingKey(String kid, Instant at) {
+    return new dev.portcullis.core.store.SigningKeyStore.StoredSigningKey(kid, "EdDSA", "{\"kid\":\"" + kid + "\"}",
+        "jwe-of-" + kid, at, Optional.empty());
+  }
+
+  @Test
+  void signingKeysInsertFirstWhenOneExistsThenRefused() {
+    assertThat(store.signingKeys().insertFirst(signingKey("k1", START_MILLIS))).isTrue();
+    assertThat(store.signingKeys().insertFirst(signingKey("k2", START_MILLIS))).isFalse();
+    assertThat(store.signingKeys().all()).extracting(k -> k.kid()).containsExactly("k1");
+  }
+
+  @Test
+  void signingKeysRotateToWhenCalledThenOthersRetiredAndNewOneSigns() {
+    store.signingKeys().insertFirst(signingKey("k1", START_MILLIS));
+    Instant later = START_MILLIS.plusSeconds(60);
+    store.signingKeys().rotateTo(signingKey("k2", later));
+
+    var keys = store.signingKeys().all();
+    assertThat(keys).extracting(k -> k.kid()).containsExactly("k1", "k2");
+    assertThat(keys.get(0).retiredAt()).contains(later);
+    assertThat(keys.get(1).retiredAt()).isEmpty();
+    assertThat(keys.get(1).privateJwe()).isEqualTo("jwe-of-k2");
+  }
+
+  // ---------------------------------------------------------------- token revocations
+
+  @Test
+  void revocationsAfterWhenSeveralStoredThenLaterOnesInOrder() {
+    Project p = store.projects().create("acme");
+    var first = store.revocations().revokeToken(p.id(), "jti_1", START_MILLIS);
+    var second = store.revocations().revokeWorkspace(p.id(), "alice", START_MILLIS.plusSeconds(1));
+
+    assertThat(second.seq()).isGreaterThan(first.seq());
+    assertThat(store.revocations().after(0)).containsExactly(first, second);
+    assertThat(store.revocations().after(first.seq())).containsExactly(second);
+    assertThat(second.jti()).isEmpty();
+    assertThat(second.workspaceId()).contains("alice");
+  }
+
+  @Test
+  void revocationsWhenProjectDeletedThenGoneWithIt() {
+    Project p = store.projects().create("acme");
+    store.revocations().revokeToken(p.id(), "jti_1", START_MILLIS);
+    store.projects().delete(p.id());
+
+    assertThat(store.revocations().after(0)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- auth rules
+
+  private static dev.portcullis.core.authrule.AuthRule rule(Project p, String id, String issuer) {
+    return new dev.portcullis.core.authrule.AuthRule(id, p.id(), "clerk", issuer,
+        java.net.URI.create("https://idp.example/jwks"), "portcullis", "{org_id}:{sub}",
+        List.of("RS256", "ES256"), START_MILLIS);
+  }
+
+  @Test
+  void authRulesWhenInsertedThenListedByProjectAndFoundByIssuerAcrossProjects() {
+    Project a = store.projects().create("a");
+    Project b = store.projects().create("b");
+    var ruleA = rule(a, "rul_a", "https://idp.example");
+    var ruleB = rule(b, "rul_b", "https://idp.example");
+    var other = rule(a, "rul_c", "https://other.example");
+    store.authRules().insert(ruleA);
+    store.authRules().insert(ruleB);
+    store.authRules().insert(other);
+
+    assertThat(store.authRules().list(a.id(), PageRequest.first(10)).data()).containsExactly(ruleA, other);
+    assertThat(store.authRules().ofProject(b.id())).containsExactly(ruleB);
+    assertThat(store.authRules().byIssuer("https://idp.example")).containsExactly(ruleA, ruleB);
+  }
+
+  @Test
+  void authRulesDeleteWhenOtherProjectsRuleThenFalseAndKept() {
+    Project a = store.projects().create("a");
+    Project b = store.projects().create("b");
+    store.authRules().insert(rule(a, "rul_a", "https://idp.example"));
+
+    assertThat(store.authRules().delete(b.id(), "rul_a")).isFalse();
+    assertThat(store.authRules().delete(a.id(), "rul_a")).isTrue();
+    assertThat(store.authRules().ofProject(a.id())).isEmpty();
   }
 
   // ---------------------------------------------------------------- runs

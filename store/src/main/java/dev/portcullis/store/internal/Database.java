@@ -159,6 +159,13 @@ public final class Database {
   }
 
   private static PortcullisException failure(SQLException e) {
+    // Integrity constraints (SQL state class 23; SQLite reports its own code 19) mean the
+    // request clashed with stored data, not that the database is down.
+    boolean constraint = (e.getSQLState() != null && e.getSQLState().startsWith("23")) || e.getErrorCode() == 19;
+    if (constraint) {
+      LOG.info("write refused by a constraint: {}", e.getMessage());
+      return new PortcullisException(ErrorCode.CONFLICT, "The request conflicts with stored data.");
+    }
     LOG.error("database call failed", e);
     return new PortcullisException(ErrorCode.UNAVAILABLE, "The database is unavailable.");
   }
