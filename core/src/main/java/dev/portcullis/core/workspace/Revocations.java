@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,10 +22,12 @@ public final class Revocations implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
   /** How often the revocation log is read for other servers' revocations. */
   public static final Duration POLL = Duration.ofMillis(200);
+  /** The longest a workspace token lives; a revocation older than that refuses nothing. */
+  static final Duration MAX_TOKEN_TTL = Duration.ofHours(1);
 
   private final RevocationStore store;
   private final Clock clock;
-  private final Set<String> revokedTokens = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> revokedTokens = new ConcurrentHashMap<>();
   private final Map<String, Instant> workspaceRevokedAt = new ConcurrentHashMap<>();
   private final AtomicLong seen = new AtomicLong();
   private volatile Thread follower;
@@ -52,18 +53,24 @@ public final class Revocations implements AutoCloseable {
    * ({@code issuedAt}, whole seconds as in the JWT: a revocation in the same second counts).
    */
   public boolean isRevoked(String projectId, String jti, String workspaceId, Instant issuedAt) {
-    if (revokedTokens.contains(projectId + '\n' + jti)) {
+    if (revokedTokens.containsKey(projectId + '\n' + jti)) {
       return true;
     }
     Instant revokedAt = workspaceRevokedAt.get(projectId + '\n' + workspaceId);
     return revokedAt != null && !issuedAt.isAfter(revokedAt);
   }
 
-  /** Reads revocations stored since the last read (by any server) and applies them. */
+  /**
+   * Reads revocations stored since the last read (by any server) and applies them, and forgets
+   * those older than the longest token lifetime: every token they could refuse has expired.
+   */
   public void follow() {
     for (Revocation r : store.after(seen.get())) {
       apply(r);
     }
+    Instant horizon = clock.instant().minus(MAX_TOKEN_TTL).minusSeconds(1);
+    revokedTokens.values().removeIf(at -> at.isBefore(horizon));
+    workspaceRevokedAt.values().removeIf(at -> at.isBefore(horizon));
   }
 
   /** Follows the revocation log in a background virtual thread until {@link #close}. */
@@ -83,7 +90,7 @@ public final class Revocations implements AutoCloseable {
   }
 
   private void apply(Revocation r) {
-    r.jti().ifPresent(jti -> revokedTokens.add(r.projectId() + '\n' + jti));
+    r.jti().ifPresent(jti -> revokedTokens.put(r.projectId() + '\n' + jti, r.revokedAt()));
     r.workspaceId().ifPresent(ws -> workspaceRevokedAt.merge(r.projectId() + '\n' + ws, r.revokedAt(),
         (a, b) -> a.isAfter(b) ? a : b));
     seen.accumulateAndGet(r.seq(), Math::max);
