@@ -33,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SigningKeyRing {
 
-  /** The longest a workspace token lives (API.md section 6: ttl_seconds 1..3600). */
-  public static final Duration MAX_TOKEN_TTL = Duration.ofHours(1);
+  /** The longest a workspace token lives, so how long a retired key stays published. */
+  public static final Duration MAX_TOKEN_TTL = dev.portcullis.core.workspace.Revocations.MAX_TOKEN_TTL;
   static final Duration REFRESH = Duration.ofSeconds(10);
   private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(1);
 

@@ -22,8 +22,11 @@ public final class Revocations implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
   /** How often the revocation log is read for other servers' revocations. */
   public static final Duration POLL = Duration.ofMillis(200);
-  /** The longest a workspace token lives; a revocation older than that refuses nothing. */
-  static final Duration MAX_TOKEN_TTL = Duration.ofHours(1);
+  /**
+   * The longest a workspace token lives (API.md section 6: ttl_seconds 1..3600); a revocation
+   * older than that refuses nothing.
+   */
+  public static final Duration MAX_TOKEN_TTL = Duration.ofHours(1);
 
   private final RevocationStore store;
   private final Clock clock;
