@@ -12,6 +12,13 @@ import java.util.List;
 /**
  * Asks each {@link Authenticator} in order; the first that does not abstain decides.
  * Thread-safe when its authenticators are.
+ *
+ * <p>A plugin that throws (or returns null) ends the chain with an
+ * {@link IllegalStateException} naming the plugin's class and carrying the cause, which the
+ * server's error renderer answers as {@code 500 internal} and logs; see {@link Authenticator}.
+ * Exceptions of the built-in authenticators pass unchanged (they throw
+ * {@link PortcullisException} on purpose, for instance {@code unavailable} when the database
+ * is down).
  */
 public final class AuthenticatorChain {
 
@@ -24,7 +31,7 @@ public final class AuthenticatorChain {
   /** @param builtIn Portcullis's own authenticators, asked first; @param plugins then these */
   public AuthenticatorChain(List<Authenticator> builtIn, List<Authenticator> plugins) {
     List<Authenticator> all = new java.util.ArrayList<>(builtIn);
-    all.addAll(plugins);
+    plugins.forEach(plugin -> all.add(new Guarded(plugin)));
     this.authenticators = List.copyOf(all);
     this.hasPlugins = !plugins.isEmpty();
   }
@@ -70,6 +77,24 @@ public final class AuthenticatorChain {
   /** Shorthand for a request that carries only {@code credential}. */
   public Principal authenticate(Credential credential) {
     return authenticate(AuthnRequest.of(credential));
+  }
+
+  /** A plugin whose exceptions become a server fault that names it. */
+  private record Guarded(Authenticator plugin) implements Authenticator {
+    @Override
+    public AuthnResult authenticate(AuthnRequest request) {
+      AuthnResult result;
+      try {
+        result = plugin.authenticate(request);
+      } catch (RuntimeException | LinkageError e) {
+        // LinkageError: a plugin jar missing one of its own dependencies fails only when called.
+        throw new IllegalStateException("authenticator plugin " + plugin.getClass().getName() + " threw", e);
+      }
+      if (result == null) {
+        throw new IllegalStateException("authenticator plugin " + plugin.getClass().getName() + " returned null");
+      }
+      return result;
+    }
   }
 
   private static ErrorCode codeOf(AuthnResult.Reason reason) {

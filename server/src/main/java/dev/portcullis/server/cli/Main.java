@@ -50,6 +50,8 @@ public final class Main implements Runnable {
     @Option(names = "--echo-delay-ms", description = "pause between the echo model's words") String echoDelayMs;
     @Option(names = "--max-body-bytes", description = "largest request body (default 1 MiB)") String maxBodyBytes;
     @Option(names = "--openai-base-url", description = "OpenAI-compatible endpoint for openai:<model> agents") String openAiBaseUrl;
+    @Option(names = "--plugins", paramLabel = "DIR",
+        description = "directory of authenticator plugin jars, loaded with ServiceLoader") String plugins;
     @Option(names = "--config", description = "YAML file of configuration keys") Path config;
 
     ServerConfig load(Map<String, String> extraDefaults) {
@@ -63,6 +65,7 @@ public final class Main implements Runnable {
       put(flags, "echo-delay-ms", echoDelayMs);
       put(flags, "max-body-bytes", maxBodyBytes);
       put(flags, "openai-base-url", openAiBaseUrl);
+      put(flags, "plugins", plugins);
       return ConfigLoader.load(flags, System.getenv(), Optional.ofNullable(config));
     }
 

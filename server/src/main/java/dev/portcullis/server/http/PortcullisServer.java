@@ -15,6 +15,7 @@ import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
 import dev.portcullis.core.store.Store;
 import dev.portcullis.server.config.ServerConfig;
+import dev.portcullis.server.plugin.PluginDirectory;
 import dev.portcullis.store.JdbcStore;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -47,10 +48,12 @@ public final class PortcullisServer implements AutoCloseable {
   private final Optional<String> generatedAdminKey;
   private final ApiKeys apiKeys;
   private final Revocations revocations;
+  private final PluginDirectory plugins;
   private final AtomicReference<String> publicUrl = new AtomicReference<>();
 
-  private PortcullisServer(ServerConfig config, Store store, Map<String, String> env) {
+  private PortcullisServer(ServerConfig config, Store store, PluginDirectory plugins, Map<String, String> env) {
     this.store = store;
+    this.plugins = plugins;
     this.background = Executors.newVirtualThreadPerTaskExecutor();
     this.generatedAdminKey = AdminKeyBootstrap.ensure(store.projects(),
         Optional.ofNullable(env.get("PORTCULLIS_ADMIN_KEY")).filter(s -> !s.isBlank()), config.dataDir());
@@ -73,7 +76,8 @@ public final class PortcullisServer implements AutoCloseable {
     ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), clock, background);
     AuthenticatorChain authenticators = new AuthenticatorChain(List.of(
         new AdminKeyAuthenticator(store.projects()), serverKeys,
-        new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock)));
+        new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock)),
+        plugins.authenticators());
     RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer(), origin);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
@@ -123,18 +127,31 @@ public final class PortcullisServer implements AutoCloseable {
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
   }
 
-  /** Opens the store named by {@code config}, migrates it, and starts listening. */
+  /**
+   * Loads the plugins, opens the store named by {@code config}, migrates it, and starts listening.
+   *
+   * @throws dev.portcullis.server.config.ConfigException when a plugin cannot be loaded, before
+   *     the store is touched
+   */
   public static PortcullisServer start(ServerConfig config, Map<String, String> env) {
-    Store store = config.db()
-        .<Store>map(url -> JdbcStore.postgres(url, Clock.systemUTC()))
-        .orElseGet(() -> JdbcStore.sqlite(config.dataDir(), Clock.systemUTC()));
+    PluginDirectory plugins = config.pluginsDir().map(PluginDirectory::open).orElseGet(PluginDirectory::none);
+    Store store;
     try {
-      PortcullisServer server = new PortcullisServer(config, store, env);
+      store = config.db()
+          .<Store>map(url -> JdbcStore.postgres(url, Clock.systemUTC()))
+          .orElseGet(() -> JdbcStore.sqlite(config.dataDir(), Clock.systemUTC()));
+    } catch (RuntimeException e) {
+      plugins.close();
+      throw e;
+    }
+    try {
+      PortcullisServer server = new PortcullisServer(config, store, plugins, env);
       server.app.start(config.host(), config.port());
       server.publicUrl.compareAndSet(null, "http://" + urlHost(config.host()) + ":" + server.app.port());
       return server;
     } catch (RuntimeException e) {
       store.close();
+      plugins.close();
       throw e;
     }
   }
@@ -177,5 +194,6 @@ public final class PortcullisServer implements AutoCloseable {
     revocations.close();
     background.shutdownNow();
     store.close();
+    plugins.close();
   }
 }

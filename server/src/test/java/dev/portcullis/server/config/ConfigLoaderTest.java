@@ -25,6 +25,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loadWhenPluginsGivenThenPluginsDirFromFlagEnvironmentOrFile() throws Exception {
+    assertThat(ConfigLoader.load(Map.of(), Map.of(), Optional.empty()).pluginsDir()).isEmpty();
+    Path file = Files.writeString(dir.resolve("p.yaml"), "plugins: /from/file\n");
+    assertThat(ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)).pluginsDir()).hasValue(Path.of("/from/file"));
+    assertThat(ConfigLoader.load(Map.of(), Map.of("PORTCULLIS_PLUGINS", "/from/env"), Optional.of(file)).pluginsDir())
+        .hasValue(Path.of("/from/env"));
+    assertThat(ConfigLoader.load(Map.of("plugins", "./plugins"), Map.of("PORTCULLIS_PLUGINS", "/from/env"),
+        Optional.of(file)).pluginsDir()).hasValue(Path.of("./plugins"));
+  }
+
+  @Test
   void loadWhenSetEverywhereThenFlagBeatsEnvironmentBeatsFile() throws Exception {
     Path file = Files.writeString(dir.resolve("c.yaml"), "port: 1111\necho-delay-ms: 5\nallowed-origins: [\"https://a.example\", \"https://b.example\"]\n");
     ServerConfig fileOnly = ConfigLoader.load(Map.of(), Map.of(), Optional.of(file));
