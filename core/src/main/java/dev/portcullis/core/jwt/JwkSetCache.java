@@ -165,7 +165,7 @@ public final class JwkSetCache {
         return fresh.find(kid);
       } catch (IOException | ParseException | RuntimeException e) {
         // The key may be new and the provider briefly down: the server's problem, not the token's.
-        LOG.warn("refetching the JWK Set {} for an unknown kid failed; keeping the cached keys: {}", jwksUri,
+        LOG.warn("refetching the JWK Set {} for an unknown kid failed; keeping the cached keys: {}", forLog(jwksUri),
             e.toString());
         return UNAVAILABLE;
       }
@@ -197,7 +197,7 @@ public final class JwkSetCache {
         return fresh;
       } catch (IOException | ParseException | RuntimeException e) {
         entry.lastFailure = clock.instant();
-        LOG.warn("fetching the JWK Set {} failed and no usable keys are cached: {}", jwksUri, e.toString());
+        LOG.warn("fetching the JWK Set {} failed and no usable keys are cached: {}", forLog(jwksUri), e.toString());
         return null;
       }
     } finally {
@@ -215,12 +215,18 @@ public final class JwkSetCache {
       try {
         entry.snapshot = fetch(jwksUri);
       } catch (IOException | ParseException | RuntimeException e) {
-        LOG.warn("refreshing the JWK Set {} failed; the cached keys stay in use: {}", jwksUri, e.toString());
+        LOG.warn("refreshing the JWK Set {} failed; the cached keys stay in use: {}", forLog(jwksUri), e.toString());
       } finally {
         entry.lock.unlock();
         entry.refreshing.set(false);
       }
     });
+  }
+
+  /** Scheme, host, port and path: a query string might carry a secret and is never logged. */
+  static String forLog(URI uri) {
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+        + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?<redacted>");
   }
 
   private static boolean refetchAllowed(Entry entry, Instant now) {

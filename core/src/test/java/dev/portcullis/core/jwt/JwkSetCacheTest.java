@@ -152,4 +152,11 @@ class JwkSetCacheTest {
     assertThat(JwkSetCache.usable(new ECKeyGenerator(Curve.P_384).generate().toPublicJWK())).isEmpty();
     assertThat(JwkSetCache.usable(new RSAKeyGenerator(2048).algorithm(JWSAlgorithm.RS256).generate().toPublicJWK())).isPresent();
   }
+
+  @Test
+  void forLogWhenUriHasAQueryThenTheQueryIsRedacted() {
+    assertThat(JwkSetCache.forLog(java.net.URI.create("https://idp.test:8443/jwks?api_key=secret")))
+        .isEqualTo("https://idp.test:8443/jwks?<redacted>");
+    assertThat(JwkSetCache.forLog(java.net.URI.create("http://127.0.0.1/jwks.json"))).isEqualTo("http://127.0.0.1/jwks.json");
+  }
 }
