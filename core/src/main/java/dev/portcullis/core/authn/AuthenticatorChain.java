@@ -49,7 +49,9 @@ public final class AuthenticatorChain {
    * @return the principal the request's credential proves
    * @throws PortcullisException {@code unauthenticated} when there is no credential and no
    *     authenticator took the request; {@code invalid_token}, {@code token_expired} or
-   *     {@code token_revoked} when the credential proves nothing
+   *     {@code token_revoked} when the credential proves nothing; {@code unavailable} when an
+   *     authenticator cannot judge the credential now (an identity provider's keys cannot be
+   *     fetched), which is neither a verdict on the credential nor an abstention
    */
   public Principal authenticate(AuthnRequest request) {
     if (request.credential().isPresent() && request.credential().get().value().length() > MAX_CREDENTIAL_LENGTH) {

@@ -1,6 +1,7 @@
 package dev.portcullis.core.view;
 
 import dev.portcullis.core.apikey.ApiKey;
+import dev.portcullis.core.authrule.AuthRule;
 import dev.portcullis.core.domain.Agent;
 import dev.portcullis.core.domain.AgentThread;
 import dev.portcullis.core.domain.Message;
@@ -32,6 +33,13 @@ public final class JsonViews {
     return object("id", k.id(), "project_id", k.projectId(), "name", k.name(), "prefix", k.prefix(),
         "created_at", time(k.createdAt()), "expires_at", time(k.expiresAt()),
         "last_used_at", time(k.lastUsedAt()));
+  }
+
+  /** An identity-provider rule (API.md section 6). */
+  public static Map<String, Object> authRule(AuthRule r) {
+    return object("id", r.id(), "name", r.name(), "issuer", r.issuer(), "jwks_uri", r.jwksUri().toString(),
+        "audience", r.audience(), "workspace_claim", r.workspaceClaim(), "algorithms", r.algorithms(),
+        "created_at", time(r.createdAt()));
   }
 
   public static Map<String, Object> agent(Agent a) {

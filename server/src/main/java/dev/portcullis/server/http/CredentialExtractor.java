@@ -39,8 +39,7 @@ final class CredentialExtractor {
     }
     if (queryTokens.size() == 1) {
       if (!queryTokenAllowed) {
-        throw PortcullisException.invalidRequest(
-            "A credential in the URL is accepted only on GET streams and the WebSocket; use the Authorization header.");
+        throw queryTokenRefused();
       }
       String token = queryTokens.getFirst();
       if (token.startsWith(SecretKind.ADMIN_KEY.prefix()) || token.startsWith(SecretKind.SERVER_KEY.prefix())) {
@@ -55,6 +54,28 @@ final class CredentialExtractor {
       return Optional.of(new Credential(cookie, Credential.Source.COOKIE));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The credential of the {@code Authorization} header, for routes that take no other: two
+   * credentials and {@code ?token=} are refused as on every route, a cookie is ignored.
+   */
+  static Optional<Credential> authorizationHeader(Context ctx) {
+    List<String> headers = Collections.list(ctx.req().getHeaders("Authorization"));
+    List<String> queryTokens = ctx.queryParams("token");
+    if (headers.size() + queryTokens.size() > 1) {
+      throw PortcullisException.invalidRequest("The request carries more than one credential.");
+    }
+    if (!queryTokens.isEmpty()) {
+      throw queryTokenRefused();
+    }
+    return headers.isEmpty() ? Optional.empty()
+        : Optional.of(new Credential(bearerValue(headers.getFirst()), Credential.Source.AUTHORIZATION_HEADER));
+  }
+
+  private static PortcullisException queryTokenRefused() {
+    return PortcullisException.invalidRequest(
+        "A credential in the URL is accepted only on GET streams and the WebSocket; use the Authorization header.");
   }
 
   /**

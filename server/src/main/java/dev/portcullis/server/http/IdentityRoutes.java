@@ -49,6 +49,18 @@ final class IdentityRoutes {
 
   record RevokeTokens(String jti, @JsonProperty("workspace_id") String workspaceId) {}
 
+  /** The answer of a mint: {@code POST /v1/workspace-tokens} and {@code POST /v1/auth/exchange}. */
+  static Map<String, Object> tokenView(WorkspaceTokens.Minted minted) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("token", minted.token());
+    view.put("token_type", "Bearer");
+    view.put("expires_in", minted.ttl().toSeconds());
+    view.put("expires_at", JsonViews.time(minted.expiresAt()));
+    view.put("workspace_id", minted.workspaceId());
+    view.put("jti", minted.jti());
+    return view;
+  }
+
   void register(Routes routes) {
     routes.post("/v1/workspace-tokens", WORKSPACE_TOKENS, CREATE, (ctx, access) -> {
       MintToken body = respond.bodies().read(ctx, MintToken.class);
@@ -56,14 +68,7 @@ final class IdentityRoutes {
       WorkspaceTokens.Minted minted = tokens.mint(new WorkspaceTokens.MintRequest(access.scope().projectId(),
           body.workspaceId(), Optional.ofNullable(body.userId()), ttl,
           body.claims() == null ? Map.of() : body.claims()));
-      Map<String, Object> view = new LinkedHashMap<>();
-      view.put("token", minted.token());
-      view.put("token_type", "Bearer");
-      view.put("expires_in", minted.ttl().toSeconds());
-      view.put("expires_at", JsonViews.time(minted.expiresAt()));
-      view.put("workspace_id", minted.workspaceId());
-      view.put("jti", minted.jti());
-      respond.created(ctx, view);
+      respond.created(ctx, tokenView(minted));
     });
     routes.post("/v1/workspace-tokens/revoke", WORKSPACE_TOKENS, DELETE, (ctx, access) -> {
       RevokeTokens body = respond.bodies().read(ctx, RevokeTokens.class);

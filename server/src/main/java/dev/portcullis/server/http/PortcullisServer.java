@@ -5,7 +5,12 @@ import dev.portcullis.core.apikey.AdminKeyAuthenticator;
 import dev.portcullis.core.apikey.ApiKeys;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
+import dev.portcullis.core.authrule.AuthRules;
 import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
+import dev.portcullis.core.jwt.JwkSetCache;
+import dev.portcullis.core.jwt.ProviderTokenAuthenticator;
+import dev.portcullis.core.jwt.ProviderTokenExchange;
+import dev.portcullis.core.jwt.ProviderTokenVerifier;
 import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;
 import dev.portcullis.core.jwt.WorkspaceTokens;
@@ -73,10 +78,18 @@ public final class PortcullisServer implements AutoCloseable {
     revocations.startFollowing();
     WorkspaceTokens workspaceTokens = new WorkspaceTokens(signingKeys, publicUrl::get, clock);
 
+    // One JWK Set cache for every identity provider, shared by direct use and the exchange.
+    ProviderTokenVerifier providerTokens = new ProviderTokenVerifier(new JwkSetCache(clock), clock);
+    ProviderTokenAuthenticator providerTokenAuthenticator =
+        new ProviderTokenAuthenticator(providerTokens, store.authRules(), clock);
+    AuthRules authRules = new AuthRules(store.authRules(), providerTokenAuthenticator::forgetRule, clock);
+    ProviderTokenExchange exchange = new ProviderTokenExchange(providerTokens, store.authRules(), workspaceTokens);
+
     ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), clock, background);
     AuthenticatorChain authenticators = new AuthenticatorChain(List.of(
         new AdminKeyAuthenticator(store.projects()), serverKeys,
-        new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock)),
+        new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
+        providerTokenAuthenticator),
         plugins.authenticators());
     RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer(), origin);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
@@ -123,6 +136,7 @@ public final class PortcullisServer implements AutoCloseable {
       new AgentRoutes(store.agents(), models, respond).register(routes);
       new ThreadRoutes(store, runs, events, respond).register(routes);
       new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond).register(routes);
+      new AuthRuleRoutes(authRules, exchange, respond).register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
   }

@@ -5,6 +5,7 @@ import dev.portcullis.core.authz.AuthzRequest;
 import dev.portcullis.core.authz.Authorizer;
 import dev.portcullis.core.authz.Decision;
 import dev.portcullis.core.authz.Resource;
+import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.Credential;
@@ -20,6 +21,11 @@ import java.util.Optional;
  * Runs before every handler: finds the credential, authenticates it, and asks the
  * {@link Authorizer} about the route's operation. Handlers receive the resulting
  * {@link Access} and never decide permissions themselves.
+ *
+ * <p>On a self-authenticated route ({@link Routes#postSelfAuthenticated}) the gate finds the
+ * credential but leaves its verification to the handler, which gets an {@link Unverified} and
+ * passes the principal it proved to {@link Unverified#admit}: authorization is still the
+ * gate's.
  */
 final class RequestGate {
 
@@ -49,8 +55,60 @@ final class RequestGate {
     if (route.operation().resource() == Resource.PUBLIC) {
       return Access.ANONYMOUS;
     }
+    if (route.selfAuthenticated()) {
+      throw new IllegalStateException("a self-authenticated route is admitted through unverified()");
+    }
     Optional<Credential> credential = CredentialExtractor.extract(ctx, route.queryToken(), origin);
     Principal principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
+    return authorize(ctx, route, principal);
+  }
+
+  /**
+   * The credential of a self-authenticated route, not yet verified.
+   *
+   * @throws PortcullisException {@code unauthenticated} without an {@code Authorization} header,
+   *     {@code invalid_request} with two credentials or one in {@code ?token=},
+   *     {@code invalid_token} for a credential over 8 KiB
+   */
+  Unverified unverified(Context ctx, RouteOperation route) {
+    Credential credential = CredentialExtractor.authorizationHeader(ctx).orElseThrow(() ->
+        new PortcullisException(ErrorCode.UNAUTHENTICATED, "This request needs a credential: Authorization: Bearer <token>."));
+    if (credential.value().length() > AuthenticatorChain.MAX_CREDENTIAL_LENGTH) {
+      throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The credential is longer than 8 KiB.");
+    }
+    return new Unverified(credential, principal -> authorize(ctx, route, principal));
+  }
+
+  /**
+   * What a self-authenticated handler starts from: the request's credential, which it must
+   * verify, and the gate's authorization step for the principal it proves.
+   */
+  static final class Unverified {
+    private final Credential credential;
+    private final java.util.function.Function<Principal, Access> authorize;
+
+    private Unverified(Credential credential, java.util.function.Function<Principal, Access> authorize) {
+      this.credential = credential;
+      this.authorize = authorize;
+    }
+
+    /** The credential as it arrived; nothing about it is verified. */
+    Credential credential() {
+      return credential;
+    }
+
+    /**
+     * Runs the authorizer on the route's operation for {@code principal}, which the handler
+     * must have proved from {@link #credential()}.
+     *
+     * @throws PortcullisException the authorizer's denial
+     */
+    Access admit(Principal principal) {
+      return authorize.apply(principal);
+    }
+  }
+
+  private Access authorize(Context ctx, RouteOperation route, Principal principal) {
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Decision decision = authorizer.decide(new AuthzRequest(principal, route.operation(), resourceId));
     return switch (decision) {

@@ -8,5 +8,7 @@ import io.javalin.router.EndpointMetadata;
  * to start when an endpoint lacks one.
  *
  * @param queryToken whether a credential may travel in {@code ?token=} (GET SSE streams only)
+ * @param selfAuthenticated whether the handler verifies the route's credential itself instead of
+ *     the authenticator chain (see {@link Routes#postSelfAuthenticated})
  */
-record RouteOperation(Operation operation, boolean queryToken) implements EndpointMetadata {}
+record RouteOperation(Operation operation, boolean queryToken, boolean selfAuthenticated) implements EndpointMetadata {}

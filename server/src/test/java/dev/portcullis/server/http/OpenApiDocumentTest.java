@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.error.ErrorCode;
+import dev.portcullis.core.jwt.TestIdentityProvider;
 import dev.portcullis.server.config.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -167,7 +168,8 @@ class OpenApiDocumentTest {
   void documentsTheSchemasAndEveryErrorCode() {
     JsonNode schemas = doc.path("components").path("schemas");
     for (String name : List.of("Project", "ApiKey", "ApiKeyCreated", "Agent", "Thread", "Message", "Run",
-        "Principal", "Error", "ProjectPage", "ApiKeyPage", "AgentPage", "ThreadPage", "MessagePage")) {
+        "Principal", "Error", "ProjectPage", "ApiKeyPage", "AgentPage", "ThreadPage", "MessagePage",
+        "WorkspaceToken", "JwkSet", "AuthRule", "AuthRulePage", "CreateAuthRuleRequest", "ExchangeRequest")) {
       assertThat(schemas.has(name)).as("components.schemas.%s", name).isTrue();
     }
     assertThat(schemas.path("ApiKeyCreated").path("properties").has("key")).isTrue();
@@ -251,6 +253,57 @@ class OpenApiDocumentTest {
     JsonNode revoked = check("GET", "/v1/me", "/v1/me", null, serverKey, 401);
     assertThat(revoked.path("error").path("code").asText()).isEqualTo("token_revoked");
     check("DELETE", "/v1/projects/" + projectId, "/v1/projects/{id}", null, admin, 204);
+  }
+
+  @Test
+  void identityRoutesRespondWithTheDocumentedStatusesAndShapes() throws Exception {
+    String admin = server.generatedAdminKey().orElseThrow();
+    String projectId = check("POST", "/v1/projects", "/v1/projects", "{\"name\":\"identity\"}", admin, 201)
+        .path("id").asText();
+    String serverKey = check("POST", "/v1/projects/" + projectId + "/api-keys", "/v1/projects/{id}/api-keys",
+        "{\"name\":\"ci\"}", admin, 201).path("key").asText();
+
+    JsonNode minted = check("POST", "/v1/workspace-tokens", "/v1/workspace-tokens",
+        "{\"workspace_id\":\"ws_docs\",\"ttl_seconds\":60}", serverKey, 201);
+    check("POST", "/v1/workspace-tokens", "/v1/workspace-tokens", "{\"workspace_id\":\"ws\",\"claims\":{\"sub\":1}}",
+        serverKey, 400);
+    check("GET", "/v1/me", "/v1/me", null, minted.path("token").asText(), 200);
+    check("POST", "/v1/workspace-tokens/revoke", "/v1/workspace-tokens/revoke",
+        "{\"jti\":\"" + minted.path("jti").asText() + "\"}", serverKey, 204);
+    check("GET", "/.well-known/jwks.json", "/.well-known/jwks.json", null, null, 200);
+    check("POST", "/v1/signing-keys/rotate", "/v1/signing-keys/rotate", null, admin, 201);
+    check("POST", "/v1/signing-keys/rotate", "/v1/signing-keys/rotate", null, serverKey, 403);
+    check("DELETE", "/v1/auth/session", "/v1/auth/session", null, serverKey, 204);
+    check("POST", "/v1/auth/session", "/v1/auth/session", null, serverKey, 400);
+
+    try (TestIdentityProvider idp = TestIdentityProvider.start("openapi")) {
+      JsonNode rule = check("POST", "/v1/auth-rules", "/v1/auth-rules", "{\"name\":\"idp\",\"issuer\":\"" + idp.issuer()
+          + "\",\"jwks_uri\":\"" + idp.jwksUri() + "\",\"audience\":\"" + TestIdentityProvider.AUDIENCE
+          + "\",\"workspace_claim\":\"{org_id}:{sub}\"}", serverKey, 201);
+      check("POST", "/v1/auth-rules", "/v1/auth-rules", "{\"name\":\"x\",\"issuer\":\"i\",\"audience\":\"a\","
+          + "\"jwks_uri\":\"https://e.test/jwks\",\"algorithms\":[\"HS256\"]}", serverKey, 400);
+      check("POST", "/v1/auth-rules", "/v1/auth-rules", "{}", admin, 403);
+      JsonNode rules = check("GET", "/v1/auth-rules", "/v1/auth-rules", null, serverKey, 200);
+      assertThat(rules.path("data")).hasSize(1);
+
+      String providerToken = idp.token().claim("org_id", "acme").rs256();
+      String body = "{\"project_id\":\"" + projectId + "\"}";
+      JsonNode exchanged = check("POST", "/v1/auth/exchange", "/v1/auth/exchange", body, providerToken, 201);
+      assertThat(exchanged.path("workspace_id").asText()).isEqualTo("acme:alice");
+      check("GET", "/v1/me", "/v1/me", null, providerToken, 200);
+      check("POST", "/v1/auth/exchange", "/v1/auth/exchange", body, null, 401);
+      check("POST", "/v1/auth/exchange", "/v1/auth/exchange", "{}", providerToken, 400);
+      check("POST", "/v1/auth/exchange", "/v1/auth/exchange", "{\"project_id\":\"prj_nope\"}", providerToken, 401);
+
+      String ruleId = rule.path("id").asText();
+      check("DELETE", "/v1/auth-rules/" + ruleId, "/v1/auth-rules/{id}", null, serverKey, 204);
+      check("DELETE", "/v1/auth-rules/" + ruleId, "/v1/auth-rules/{id}", null, serverKey, 404);
+      idp.stop();
+      check("POST", "/v1/auth-rules", "/v1/auth-rules", "{\"name\":\"down\",\"issuer\":\"" + idp.issuer()
+          + "\",\"jwks_uri\":\"http://127.0.0.1:1/jwks.json\",\"audience\":\"" + TestIdentityProvider.AUDIENCE
+          + "\"}", serverKey, 201);
+      check("POST", "/v1/auth/exchange", "/v1/auth/exchange", body, idp.token().rs256(), 503);
+    }
   }
 
   /** Sends a request and checks its status and body against the document's operation. */
