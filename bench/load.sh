@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Loopback load test: starts a fresh Portcullis on 127.0.0.1 (SQLite in a temporary directory),
-# seeds a project, a server key, an agent and a thread, then drives three routes with wrk:
+# seeds a project, a server key, an agent and a thread, then drives four routes with wrk:
 #   GET /healthz             no credential: the HTTP floor (Jetty, Javalin, routing, JSON)
 #   GET /v1/me               server key: the floor plus authentication and authorization
 #   GET /v1/threads/{id}     server key: the same plus one database read
+#   GET /v1/me (workspace)   a workspace token (EdDSA JWT) minted by the server key: its first
+#                            request checks the signature, the others hit the verified-token cache
 # and prints requests/s, p50 and p99 of each, and their ratios to /healthz. The result goes
 # to bench/results/load-<date>.txt. wrk and the server share the machine: compare the ratios
 # of one run, not absolute figures across machines.
@@ -111,11 +113,11 @@ env "${unset_env[@]}" "$root/portcullis" serve --host 127.0.0.1 --port 0 --data 
 server_pid=$!
 
 for _ in $(seq 600); do
-  grep -q '^Portcullis listening on ' "$log" && break
+  grep -q 'Portcullis listening on ' "$log" && break # a build's output may precede it on the line
   kill -0 "$server_pid" 2>/dev/null || fail "the server exited during start-up"
   sleep 0.1
 done
-port="$(sed -n 's|^Portcullis listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n1)"
+port="$(sed -n 's|^.*Portcullis listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n1)"
 [ -n "$port" ] || fail "the server did not announce a port on 127.0.0.1 within 60 s"
 admin_key="$(awk '/^Admin key/ { getline; print $1; exit }' "$log")"
 [ -n "$admin_key" ] || fail "the server printed no admin key"
@@ -144,12 +146,21 @@ agent_id="$(api POST /v1/agents "$server_key" '{"name":"a"}' | field id)"
 thread_id="$(api POST /v1/threads "$server_key" "{\"agent_id\":\"$agent_id\"}" | field id)"
 [ -n "$thread_id" ] || fail "no thread id"
 
-labels=("GET /healthz" "GET /v1/me" "GET /v1/threads/{id}")
-urls=("$base/healthz" "$base/v1/me" "$base/v1/threads/$thread_id")
-auth=("" "Authorization: Bearer $server_key" "Authorization: Bearer $server_key")
+mint_workspace_token() { # sets auth[3] to a new workspace token, valid for an hour
+  local token
+  token="$(api POST /v1/workspace-tokens "$server_key" '{"workspace_id":"bench","ttl_seconds":3600}' | field token)"
+  [ -n "$token" ] || fail "no workspace token"
+  auth[3]="Authorization: Bearer $token"
+}
+
+routes=(0 1 2 3)
+labels=("GET /healthz" "GET /v1/me" "GET /v1/threads/{id}" "GET /v1/me (workspace)")
+urls=("$base/healthz" "$base/v1/me" "$base/v1/threads/$thread_id" "$base/v1/me")
+auth=("" "Authorization: Bearer $server_key" "Authorization: Bearer $server_key" "")
+mint_workspace_token
 
 # A route that answers 401 or 404 would look fast and mean nothing: check each first.
-for i in 0 1 2; do
+for i in "${routes[@]}"; do
   code="$(curl -s -o /dev/null -w '%{http_code}' ${auth[$i]:+-H "${auth[$i]}"} "${urls[$i]}" || true)"
   [ "$code" = 200 ] || fail "${labels[$i]} answered $code before the run"
 done
@@ -166,18 +177,20 @@ to_ms() { # a wrk latency such as 812.00us, 1.52ms or 1.01s, in milliseconds
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 echo "load.sh: server on $base (pid $server_pid); warming up ${warmup}s per route..." >&2
-for i in 0 1 2; do
+for i in "${routes[@]}"; do
   wrk_run "$i" "$warmup" >/dev/null || fail "wrk failed warming up ${labels[$i]}"
 done
 
-# Routes are measured in interleaved rounds (A B C, A B C, ...) and each figure is the median
-# round's, so that JIT warm-up and other load on the machine skew all routes alike.
+# Routes are measured in interleaved rounds (A B C D, A B C D, ...) and each figure is the median
+# round's, so that JIT warm-up and other load on the machine skew all routes alike. Each round
+# mints a new workspace token, so that long runs never outlive one (one signature check a round).
 rounds="${ROUNDS:-3}"
 [[ "$rounds" =~ ^[1-9]$ ]] || fail "ROUNDS must be 1 to 9"
 declare -A all_rps all_p50 all_p99
-bad=(0 0 0); raw=("" "" "")
+bad=(0 0 0 0); raw=("" "" "" "")
 for r in $(seq "$rounds"); do
-  for i in 0 1 2; do
+  mint_workspace_token
+  for i in "${routes[@]}"; do
     echo "load.sh: round $r/$rounds, measuring ${labels[$i]} for ${duration}s..." >&2
     out="$(wrk_run "$i" "$duration")" || fail "wrk failed against ${labels[$i]}"
     kill -0 "$server_pid" 2>/dev/null || fail "the server died during the run"
@@ -191,7 +204,7 @@ for r in $(seq "$rounds"); do
   done
 done
 rps=(); p50=(); p99=()
-for i in 0 1 2; do
+for i in "${routes[@]}"; do
   # the round whose req/s is the median of this route's rounds
   median_round="$(for r in $(seq "$rounds"); do echo "${all_rps[$i,$r]} $r"; done | sort -n | awk -v m=$(( (rounds + 1) / 2 )) 'NR == m { print $2 }')"
   rps+=("${all_rps[$i,$median_round]}"); p50+=("${all_p50[$i,$median_round]}"); p99+=("${all_p99[$i,$median_round]}")
@@ -212,19 +225,20 @@ result="$root/bench/results/load-$(date +%Y%m%d-%H%M%S).txt"
   echo "load average before $load_before, after $load_after (other work on the machine skews every figure)"
   echo
   printf '%-22s %12s %10s %10s %8s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' errors
-  for i in 0 1 2; do
+  for i in "${routes[@]}"; do
     printf '%-22s %12s %10s %10s %8s\n' "${labels[$i]}" "${rps[$i]}" "${p50[$i]}" "${p99[$i]}" "${bad[$i]}"
   done
   echo
-  echo "req/s ratio me/healthz      $(ratio "${rps[1]}" "${rps[0]}")"
-  echo "req/s ratio thread/healthz  $(ratio "${rps[2]}" "${rps[0]}")"
+  echo "req/s ratio me/healthz             $(ratio "${rps[1]}" "${rps[0]}")"
+  echo "req/s ratio thread/healthz         $(ratio "${rps[2]}" "${rps[0]}")"
+  echo "req/s ratio me(workspace)/healthz  $(ratio "${rps[3]}" "${rps[0]}")"
 } | tee "$result"
 {
   echo
   echo "--- wrk reports ---"
-  for i in 0 1 2; do echo; echo "${labels[$i]}"; echo "${raw[$i]}"; done
+  for i in "${routes[@]}"; do echo; echo "${labels[$i]}"; echo "${raw[$i]}"; done
 } >>"$result"
 echo "load.sh: written to ${result#"$root"/}" >&2
-for i in 0 1 2; do
+for i in "${routes[@]}"; do
   [ "${bad[$i]}" = 0 ] || { echo "load.sh: ${labels[$i]} had ${bad[$i]} errors or non-2xx answers" >&2; exit 1; }
 done

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.core.secret.OpaqueSecrets;
@@ -28,7 +29,8 @@ import java.util.function.Supplier;
  * Authenticates the server's own workspace tokens (API.md sections 2 and 6).
  *
  * <p>It takes only JWTs whose {@code iss} is this server's; others are left to the
- * identity-provider authenticator. It accepts only what the server signs: {@code EdDSA}, a
+ * identity-provider authenticator; an unsigned JWT naming this server is refused, not passed on.
+ * It accepts only what the server signs: strict compact serialization, {@code EdDSA}, a
  * known {@code kid}, {@code typ: at+jwt}, no {@code jku}/{@code x5u}/{@code jwk}/{@code x5c}
  * header and no {@code crit}. {@code aud}, {@code exp}, {@code nbf} and {@code iat} are checked
  * without leeway: the servers' clocks are the reference.
@@ -103,10 +105,15 @@ public final class WorkspaceTokenAuthenticator implements Authenticator {
       jwt = SignedJWT.parse(token);
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
-      return AuthnResult.abstain(); // not a signed JWT at all: perhaps a plugin's token
+      // Not a JWS Nimbus reads, such as an unsecured JWT (alg none): a forgery when it names
+      // this server as its issuer, else perhaps a plugin's token.
+      return namesThisIssuer(token) ? invalid("The token is not a JWS signed by this server.") : AuthnResult.abstain();
     }
     if (!issuer.get().equals(claims.getIssuer())) {
       return AuthnResult.abstain(); // an identity provider's JWT
+    }
+    if (!isStrictCompact(token, jwt.getSignature())) {
+      return invalid("The token is not in JWS compact serialization (base64url without padding).");
     }
     JWSHeader header = jwt.getHeader();
     if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
@@ -181,6 +188,40 @@ public final class WorkspaceTokenAuthenticator implements Authenticator {
   private static String stringClaim(JWTClaimsSet claims, String name) {
     Object value = claims.getClaim(name);
     return value instanceof String s && !s.isEmpty() ? s : null;
+  }
+
+  /** Whether the claims of a token Nimbus cannot read as a JWS name this server as issuer. */
+  private boolean namesThisIssuer(String token) {
+    int first = token.indexOf('.');
+    int second = token.indexOf('.', first + 1);
+    if (first < 0 || second < 0) {
+      return false;
+    }
+    try {
+      return issuer.get().equals(
+          JWTClaimsSet.parse(new Base64URL(token.substring(first + 1, second)).decodeToString()).getIssuer());
+    } catch (ParseException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * RFC 7515 sections 2 and 7.1: three parts in the base64url alphabet, without padding, the
+   * signature in its one canonical spelling. Nimbus's decoder skips other characters and
+   * ignores spare bits, so without this check one token would have many spellings that all
+   * verify, each missing the cache and each a new "token" to logs and rate limits.
+   */
+  static boolean isStrictCompact(String token, Base64URL signature) {
+    int dots = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        dots++;
+      } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return dots == 2 && Base64URL.encode(signature.decode()).equals(signature);
   }
 
   /** Three base64url parts, the first starting as a JSON object does ({@code eyJ}). */

@@ -6,15 +6,36 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand; starts at the real time, whole seconds. */
+/** A clock the test moves by hand. */
 final class MutableClock extends Clock {
-  volatile Instant now = Instant.ofEpochSecond(Instant.now().getEpochSecond());
+
+  volatile Instant now;
+
+  /** Starting at the real time in whole seconds (for tokens signed by real providers' libraries). */
+  MutableClock() {
+    this(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
+  }
+
+  MutableClock(Instant start) {
+    this.now = start;
+  }
 
   void advance(Duration by) {
     now = now.plus(by);
   }
 
-  @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-  @Override public Clock withZone(ZoneId zone) { return this; }
-  @Override public Instant instant() { return now; }
+  @Override
+  public ZoneOffset getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
+  }
 }

@@ -246,6 +246,26 @@ class OpenApiDocumentTest {
     checkStream(send("GET", t + "/runs/" + runId + "/stream", null, serverKey),
         "/v1/threads/{id}/runs/{run_id}/stream", "get");
 
+    JsonNode minted = check("POST", "/v1/workspace-tokens", "/v1/workspace-tokens",
+        "{\"workspace_id\":\"docs\",\"ttl_seconds\":60}", serverKey, 201);
+    String workspaceToken = minted.path("token").asText();
+    check("POST", "/v1/workspace-tokens", "/v1/workspace-tokens",
+        "{\"workspace_id\":\"docs\",\"claims\":{\"iss\":\"x\"}}", serverKey, 400);
+    check("POST", "/v1/workspace-tokens", "/v1/workspace-tokens", "{\"workspace_id\":\"docs\"}", workspaceToken, 403);
+    JsonNode me = check("GET", "/v1/me", "/v1/me", null, workspaceToken, 200);
+    assertThat(me.path("kind").asText()).isEqualTo("workspace");
+    check("GET", "/.well-known/jwks.json", "/.well-known/jwks.json", null, null, 200);
+    check("POST", "/v1/signing-keys/rotate", "/v1/signing-keys/rotate", null, serverKey, 403);
+    check("POST", "/v1/signing-keys/rotate", "/v1/signing-keys/rotate", null, admin, 201);
+    check("POST", "/v1/auth/session", "/v1/auth/session", null, serverKey, 400);
+    check("POST", "/v1/auth/session", "/v1/auth/session", null, workspaceToken, 403); // no Origin
+    check("DELETE", "/v1/auth/session", "/v1/auth/session", null, workspaceToken, 204);
+    check("POST", "/v1/workspace-tokens/revoke", "/v1/workspace-tokens/revoke", "{}", serverKey, 400);
+    check("POST", "/v1/workspace-tokens/revoke", "/v1/workspace-tokens/revoke",
+        "{\"jti\":\"" + minted.path("jti").asText() + "\"}", serverKey, 204);
+    JsonNode revokedToken = check("GET", "/v1/me", "/v1/me", null, workspaceToken, 401);
+    assertThat(revokedToken.path("error").path("code").asText()).isEqualTo("token_revoked");
+
     check("DELETE", t, "/v1/threads/{id}", null, serverKey, 204);
     check("DELETE", "/v1/agents/" + agentId, "/v1/agents/{id}", null, serverKey, 204);
     check("DELETE", "/v1/projects/" + projectId + "/api-keys/" + created.path("id").asText(),

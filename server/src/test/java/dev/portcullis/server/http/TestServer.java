@@ -66,6 +66,12 @@ public final class TestServer implements AutoCloseable {
     public String thread(String agentId) {
       return api.post("/v1/threads", Map.of("agent_id", agentId)).expect(201).json().get("id").asText();
     }
+
+    /** A workspace token of this project for {@code workspaceId}, minted with the server key. */
+    public String workspaceToken(String workspaceId) {
+      return api.post("/v1/workspace-tokens", Map.of("workspace_id", workspaceId)).expect(201).json()
+          .get("token").asText();
+    }
   }
 
   @Override
