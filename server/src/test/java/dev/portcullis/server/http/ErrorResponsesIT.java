@@ -196,4 +196,17 @@ class ErrorResponsesIT {
   void headersWhenJustUnder16KibWithAnOversizedCredentialThenInvalidToken() {
     server.api("pc_sk_" + "a".repeat(12 * 1024)).get("/v1/me").expectError(401, "invalid_token");
   }
+
+  @Test
+  void readyzWhenDatabaseGoneThenUnavailableWhileHealthzStaysUp(@TempDir Path other) {
+    TestServer lonely = new TestServer(other);
+    try {
+      lonely.anonymous().get("/readyz").expect(200);
+      lonely.server.store().close(); // the database becomes unreachable
+      lonely.anonymous().get("/readyz").expectError(503, "unavailable");
+      lonely.anonymous().get("/healthz").expect(200);
+    } finally {
+      lonely.close();
+    }
+  }
 }
