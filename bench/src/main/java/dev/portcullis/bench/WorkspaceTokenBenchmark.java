@@ -5,6 +5,8 @@ import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.core.jwt.InMemoryRevocationStore;
+import dev.portcullis.core.jwt.InMemorySigningKeyStore;
 import dev.portcullis.core.jwt.KeyEncryption;
 import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The revocation log in a list. Thread-safe. */
-final class InMemoryRevocationStore implements RevocationStore {
+public final class InMemoryRevocationStore implements RevocationStore {
 
   private final List<Revocation> log = new ArrayList<>();
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link SigningKeyStore} in a list, as the database would hold it, counting how often the
  * key ring reads it. Thread-safe.
  */
-final class InMemorySigningKeyStore implements SigningKeyStore {
+public final class InMemorySigningKeyStore implements SigningKeyStore {
 
   private final List<StoredSigningKey> keys = new ArrayList<>();
   final AtomicInteger reads = new AtomicInteger();
