@@ -800,32 +800,18 @@ public abstract class StoreContract {
 
   @Test
   void messagesListWhenFiveAmongAnotherThreadsWithLimitTwoThenPagesOfTwoTwoOne() {
-    Project p = store.projects().create("acme");
-    Agent a = agent(p);
-    AgentThread t = thread(p, a, Map.of());
-    AgentThread other = thread(p, a, Map.of());
-    List<Message> created = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      created.add(message(t, Optional.empty(), "m" + i));
-      message(other, Optional.empty(), "o" + i);
-    }
+    List<Message> created = fiveMessagesInterleavedWithAnotherThreads();
+    String t = created.getFirst().threadId();
 
-    assertPagesOfTwoTwoOne(created, page -> store.messages().list(t.id(), page));
+    assertPagesOfTwoTwoOne(created, page -> store.messages().list(t, page));
   }
 
   @Test
   void messagesLatestWhenMoreThanMaxThenNewestMaxOldestFirst() {
-    Project p = store.projects().create("acme");
-    Agent a = agent(p);
-    AgentThread t = thread(p, a, Map.of());
-    AgentThread other = thread(p, a, Map.of());
-    List<Message> created = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      created.add(message(t, Optional.empty(), "m" + i));
-      message(other, Optional.empty(), "o" + i);
-    }
+    List<Message> created = fiveMessagesInterleavedWithAnotherThreads();
+    String t = created.getFirst().threadId();
 
-    assertThat(store.messages().latest(t.id(), 3)).containsExactly(created.get(2), created.get(3), created.get(4));
+    assertThat(store.messages().latest(t, 3)).containsExactly(created.get(2), created.get(3), created.get(4));
   }
 
   @Test
@@ -1097,6 +1083,20 @@ public abstract class StoreContract {
 
   private AgentThread thread(Project p, Agent a, Map<String, Object> metadata) {
     return store.threads().create(p.id(), a.id(), metadata);
+  }
+
+  /** Five messages m0..m4 of one thread, as stored, each followed by one of another thread's. */
+  private List<Message> fiveMessagesInterleavedWithAnotherThreads() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of());
+    List<Message> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(message(t, Optional.empty(), "m" + i));
+      message(other, Optional.empty(), "o" + i);
+    }
+    return created;
   }
 
   private Message message(AgentThread t, Optional<String> runId, String content) {
