@@ -114,6 +114,11 @@ public final class PortcullisServer implements AutoCloseable {
       cfg.jetty.modifyHttpConfiguration(http -> {
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
+        // Jetty remembers each connection's header lines and by default matches them ignoring
+        // case, values included: a credential differing from an earlier one only in case would
+        // be read as that earlier one. Behind a proxy that pools connections, that earlier one
+        // may be another user's.
+        http.setHeaderCacheCaseSensitive(true);
       });
       errors.install(cfg);
       cfg.requestLogger.http((ctx, ms) -> {

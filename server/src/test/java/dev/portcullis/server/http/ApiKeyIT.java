@@ -152,4 +152,14 @@ class ApiKeyIT {
     JsonNode admin = server.admin.get("/v1/me").expect(200).json();
     assertThat(admin.get("kind").asText()).isEqualTo("admin");
   }
+
+  @Test
+  void keyWhenRepeatedOnOneConnectionWithItsCaseChangedThenRefused() throws Exception {
+    TestServer.ProjectKey p = server.newProject("case");
+    try (RawHttp connection = new RawHttp(server.server.port())) {
+      assertThat(connection.exchange(RawHttp.get("/v1/me", p.key()))).startsWith("HTTP/1.1 200");
+      assertThat(connection.exchange(RawHttp.get("/v1/me", RawHttp.lastLetterCaseFlipped(p.key()))))
+          .startsWith("HTTP/1.1 401").contains("\"code\":\"invalid_token\"");
+    }
+  }
 }

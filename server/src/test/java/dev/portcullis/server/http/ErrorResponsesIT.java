@@ -157,25 +157,8 @@ class ErrorResponsesIT {
         .startsWith("application/json");
   }
 
-  /** Sends raw bytes, for requests no well-behaved client library would send. */
   private static String raw(String request) throws Exception {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
-      // Read the head, then exactly Content-Length bytes: the server may keep the connection open.
-      java.io.InputStream in = socket.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        head.append((char) b);
-      }
-      java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
-      byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
-      return head + new String(body, java.nio.charset.StandardCharsets.UTF_8);
-    }
+    return RawHttp.once(server.server.port(), request);
   }
 
   @Test

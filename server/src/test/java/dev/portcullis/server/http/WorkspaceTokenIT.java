@@ -255,4 +255,15 @@ class WorkspaceTokenIT {
     server.api(p.workspaceToken("alice")).post("/v1/signing-keys/rotate", Map.of()).expectError(403, "forbidden");
     p.api().post("/v1/signing-keys/rotate", Map.of()).expectError(403, "forbidden");
   }
+
+  @Test
+  void tokenWhenRepeatedOnOneConnectionWithItsCaseChangedThenRefused() throws Exception {
+    String token = p.workspaceToken("case");
+    try (RawHttp connection = new RawHttp(server.server.port())) {
+      assertThat(connection.exchange(RawHttp.get("/v1/me", token))).startsWith("HTTP/1.1 200");
+      // Another client's request on a connection a proxy pools, carrying the token but for case.
+      assertThat(connection.exchange(RawHttp.get("/v1/me", RawHttp.lastLetterCaseFlipped(token))))
+          .startsWith("HTTP/1.1 401").contains("\"code\":\"invalid_token\"");
+    }
+  }
 }
