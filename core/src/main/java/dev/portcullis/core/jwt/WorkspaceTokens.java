@@ -1,5 +1,6 @@
 package dev.portcullis.core.jwt;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -8,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.secret.ResourceIds;
+import dev.portcullis.core.view.JsonMappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,7 @@ public final class WorkspaceTokens {
   static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti");
   static final int MAX_CLAIMS_JSON = 4 * 1024;
   static final int MAX_ID_LENGTH = 256;
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
 
   private final SigningKeyRing keys;
   private final Supplier<String> issuer;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.view.JsonMappers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class OpenAiChatModel implements ChatModel {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatModel.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   private final HttpClient http;

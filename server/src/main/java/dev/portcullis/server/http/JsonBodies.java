@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.view.JsonMappers;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class JsonBodies {
 
   public JsonBodies(long maxBytes) {
     this.maxBytes = maxBytes;
-    this.strict = new ObjectMapper()
+    this.strict = JsonMappers.create()
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

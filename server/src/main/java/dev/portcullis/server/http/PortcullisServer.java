@@ -14,11 +14,12 @@ import dev.portcullis.core.jwt.ProviderTokenVerifier;
 import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;
 import dev.portcullis.core.jwt.WorkspaceTokens;
-import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.core.model.ModelCatalog;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
 import dev.portcullis.core.store.Store;
+import dev.portcullis.core.view.JsonMappers;
+import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.server.plugin.PluginDirectory;
 import dev.portcullis.store.JdbcStore;
@@ -63,7 +64,7 @@ public final class PortcullisServer implements AutoCloseable {
     this.generatedAdminKey = AdminKeyBootstrap.ensure(store.projects(),
         Optional.ofNullable(env.get("PORTCULLIS_ADMIN_KEY")).filter(s -> !s.isBlank()), config.dataDir());
     Clock clock = Clock.systemUTC();
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMappers.create();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     ErrorRenderer errors = new ErrorRenderer(json);

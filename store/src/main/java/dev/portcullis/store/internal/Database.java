@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.view.JsonMappers;
 import dev.portcullis.store.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final DataSource dataSource;
