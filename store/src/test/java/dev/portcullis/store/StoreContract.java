@@ -426,7 +426,7 @@ public abstract class StoreContract {
     Project p = store.projects().create("acme");
     Agent red = store.agents().create(p.id(), new NewAgent("red", "echo", Optional.empty(), Map.of("team", "red")));
     Agent blue = store.agents().create(p.id(), new NewAgent("blue", "echo", Optional.empty(), Map.of("team", "blue")));
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
 
     assertThat(store.agents().find(redOnly, blue.id())).isEmpty();
     assertThat(store.agents().update(redOnly, blue.id(), renameTo("taken"))).isEmpty();
@@ -580,7 +580,7 @@ public abstract class StoreContract {
     AgentThread match = thread(p, a, Map.of(key, "v"));
     thread(p, a, Map.of(key, "w"));
     thread(p, a, Map.of("a", Map.of("b", "v"), "k", "v"));
-    Scope filtered = new Scope(p.id(), new ResourceFilter(Map.of(key, "v")));
+    Scope filtered = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of(key, "v")));
 
     assertThat(search(p, metadata(Map.of(key, "v")))).containsExactly(match);
     assertThat(store.threads().find(filtered, match.id())).contains(match);
@@ -605,7 +605,7 @@ public abstract class StoreContract {
     AgentThread red = thread(p, a, Map.of("team", "red"));
     AgentThread blue = thread(p, a, Map.of("team", "blue"));
     AgentThread none = thread(p, a, Map.of());
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
 
     assertThat(store.threads().find(redOnly, red.id())).contains(red);
     assertThat(store.threads().find(redOnly, blue.id())).isEmpty();
@@ -618,7 +618,7 @@ public abstract class StoreContract {
     Agent a = agent(p);
     AgentThread red = thread(p, a, Map.of("team", "red", "user", "alice"));
     thread(p, a, Map.of("team", "blue", "user", "alice"));
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
 
     assertThat(store.threads().search(redOnly, ThreadQuery.ALL, PageRequest.first(10)).data())
         .containsExactly(red);
@@ -634,7 +634,7 @@ public abstract class StoreContract {
     Agent a = agent(p);
     AgentThread both = thread(p, a, Map.of("team", "red", "level", 2));
     AgentThread onlyTeam = thread(p, a, Map.of("team", "red", "level", 1));
-    Scope scope = new Scope(p.id(), new ResourceFilter(Map.of("team", "red", "level", 2)));
+    Scope scope = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red", "level", 2)));
 
     assertThat(store.threads().find(scope, both.id())).contains(both);
     assertThat(store.threads().find(scope, onlyTeam.id())).isEmpty();
@@ -645,7 +645,7 @@ public abstract class StoreContract {
     Project p = store.projects().create("acme");
     Agent a = agent(p);
     AgentThread blue = thread(p, a, Map.of("team", "blue"));
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
 
     assertThat(store.threads().updateMetadata(redOnly, blue.id(), Map.of("team", "red"))).isEmpty();
     assertThat(store.threads().find(Scope.project(p.id()), blue.id())).contains(blue);
@@ -656,7 +656,7 @@ public abstract class StoreContract {
     Project p = store.projects().create("acme");
     Agent a = agent(p);
     AgentThread blue = thread(p, a, Map.of("team", "blue"));
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
 
     assertThat(store.threads().delete(redOnly, blue.id())).isFalse();
     assertThat(store.threads().find(Scope.project(p.id()), blue.id())).contains(blue);
@@ -667,7 +667,7 @@ public abstract class StoreContract {
     Project p = store.projects().create("acme");
     Agent a = agent(p);
     AgentThread t = thread(p, a, Map.of("team", "red", "user", "alice"));
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
     clock.advance(Duration.ofMinutes(1));
 
     Optional<AgentThread> updated = store.threads().updateMetadata(redOnly, t.id(), Map.of("team", "red", "n", 1));
@@ -727,7 +727,7 @@ public abstract class StoreContract {
       thread(p, a, Map.of("team", "blue"));
       red.add(thread(p, a, Map.of("team", "red")));
     }
-    Scope redOnly = new Scope(p.id(), new ResourceFilter(Map.of("team", "red")));
+    Scope redOnly = new Scope(p.id(), ResourceFilter.metadataEquals(Map.of("team", "red")));
 
     assertPagesOfTwoTwoOne(red, page -> store.threads().search(redOnly, ThreadQuery.ALL, page));
   }

@@ -47,7 +47,7 @@ public final class CredentialLimitsAuthorizer implements Authorizer {
 
   private static Decision workspaceRules(String workspaceId, Operation operation) {
     return switch (operation.resource()) {
-      case THREADS -> new Decision.Allowed(new ResourceFilter(Map.of(OWNER, workspaceId)), Map.of(OWNER, workspaceId));
+      case THREADS -> new Decision.Allowed(ResourceFilter.metadataEquals(Map.of(OWNER, workspaceId)), Map.of(OWNER, workspaceId));
       case AGENTS -> operation.action() == Action.READ || operation.action() == Action.SEARCH
           ? Decision.Allowed.UNRESTRICTED
           : new Decision.Denied(ErrorCode.FORBIDDEN, "User lacks the required permissions.");

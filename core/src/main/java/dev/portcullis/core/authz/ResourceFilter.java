@@ -1,17 +1,43 @@
 package dev.portcullis.core.authz;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A restriction on which stored resources a caller may see: every key of
- * {@code metadataEquals} must be present in the resource's metadata with an equal value.
- * Stores apply it inside their SQL, never after loading. Immutable.
+ * A restriction on which stored resources a caller may see: a resource passes when it meets
+ * every one of {@code conditions} (API.md section 7: filters are combined with AND). Stores
+ * apply it inside their SQL, never after loading. Immutable.
  */
-public record ResourceFilter(Map<String, Object> metadataEquals) {
+public record ResourceFilter(List<FilterCondition> conditions) {
 
-  public static final ResourceFilter NONE = new ResourceFilter(Map.of());
+  public static final ResourceFilter NONE = new ResourceFilter(List.of());
 
   public ResourceFilter {
-    metadataEquals = Map.copyOf(metadataEquals);
+    conditions = List.copyOf(conditions);
+  }
+
+  /** A filter of one {@link FilterCondition.Equals} per entry. */
+  public static ResourceFilter metadataEquals(Map<String, Object> equals) {
+    return new ResourceFilter(equals.entrySet().stream()
+        .<FilterCondition>map(e -> new FilterCondition.Equals(e.getKey(), e.getValue())).toList());
+  }
+
+  /** Whether this filter lets everything through. */
+  public boolean isNone() {
+    return conditions.isEmpty();
+  }
+
+  /** The resources that pass both this filter and {@code other}. */
+  public ResourceFilter and(ResourceFilter other) {
+    if (other.isNone()) {
+      return this;
+    }
+    if (isNone()) {
+      return other;
+    }
+    List<FilterCondition> both = new ArrayList<>(conditions);
+    both.addAll(other.conditions);
+    return new ResourceFilter(both);
   }
 }

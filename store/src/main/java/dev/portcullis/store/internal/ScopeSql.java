@@ -1,5 +1,6 @@
 package dev.portcullis.store.internal;
 
+import dev.portcullis.core.authz.FilterCondition;
 import dev.portcullis.core.authz.Scope;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,12 @@ record ScopeSql(String where, List<Object> params) {
     List<Object> params = new ArrayList<>();
     params.add(scope.projectId());
     StringBuilder where = new StringBuilder("project_id = ?");
-    appendMetadata(db, scope.filter().metadataEquals(), where, params);
+    for (FilterCondition condition : scope.filter().conditions()) {
+      switch (condition) {
+        case FilterCondition.Equals e -> appendMetadata(db, Map.of(e.key(), e.value()), where, params);
+        default -> throw new UnsupportedOperationException("filter condition not yet in SQL: " + condition);
+      }
+    }
     return new ScopeSql(where.toString(), params);
   }
 
