@@ -3,6 +3,7 @@ package dev.portcullis.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.core.store.AgentStore;
+import dev.portcullis.core.store.AuditStore;
 import dev.portcullis.core.store.AuthRuleStore;
 import dev.portcullis.core.store.RevocationStore;
 import dev.portcullis.core.store.SigningKeyStore;
@@ -14,6 +15,7 @@ import dev.portcullis.core.store.Store;
 import dev.portcullis.core.store.ThreadStore;
 import dev.portcullis.store.internal.Database;
 import dev.portcullis.store.internal.JdbcAgentStore;
+import dev.portcullis.store.internal.JdbcAuditStore;
 import dev.portcullis.store.internal.JdbcAuthRuleStore;
 import dev.portcullis.store.internal.JdbcRevocationStore;
 import dev.portcullis.store.internal.JdbcSigningKeyStore;
@@ -45,6 +47,7 @@ public final class JdbcStore implements Store {
   private final SigningKeyStore signingKeys;
   private final RevocationStore revocations;
   private final AuthRuleStore authRules;
+  private final AuditStore audit;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -58,6 +61,7 @@ public final class JdbcStore implements Store {
     this.signingKeys = new JdbcSigningKeyStore(db);
     this.revocations = new JdbcRevocationStore(db);
     this.authRules = new JdbcAuthRuleStore(db);
+    this.audit = new JdbcAuditStore(db);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/portcullis.db} and migrates it. */
@@ -120,6 +124,7 @@ public final class JdbcStore implements Store {
   @Override public SigningKeyStore signingKeys() { return signingKeys; }
   @Override public RevocationStore revocations() { return revocations; }
   @Override public AuthRuleStore authRules() { return authRules; }
+  @Override public AuditStore audit() { return audit; }
 
   @Override
   public boolean ping() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.core.apikey.ApiKey;
+import dev.portcullis.core.audit.AuditEvent;
 import dev.portcullis.core.authz.ResourceFilter;
 import dev.portcullis.core.authz.Scope;
 import dev.portcullis.core.domain.Agent;
@@ -16,6 +17,7 @@ import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.secret.ResourceIds;
 import dev.portcullis.core.store.AgentStore.AgentPatch;
 import dev.portcullis.core.store.AgentStore.NewAgent;
+import dev.portcullis.core.store.AuditStore;
 import dev.portcullis.core.store.Page;
 import dev.portcullis.core.store.PageRequest;
 import dev.portcullis.core.store.Store;
@@ -903,6 +905,89 @@ public abstract class StoreContract {
     store.projects().delete(p.id());
 
     assertThat(store.revocations().after(0)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- audit log
+
+  private static AuditEvent auditEvent(Optional<String> projectId, String action, int second) {
+    return new AuditEvent(START_MILLIS.plusSeconds(second), projectId, "server:key_1", action, "api_keys/key_" + second,
+        AuditEvent.Outcome.ALLOW, Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("req_" + second));
+  }
+
+  @Test
+  void auditAppendWhenSeveralThenIdsIncreaseAndListedOldestFirstAsGiven() {
+    AuditEvent denied = new AuditEvent(START_MILLIS, Optional.of("prj_a"), "workspace:alice credential=jti_1",
+        "authz.denied", "threads/thr_1", AuditEvent.Outcome.DENY, Optional.of("owner-only"),
+        Optional.of("forbidden"), Optional.of("User lacks the required permissions."), Optional.of("req_1"));
+    AuditEvent failed = new AuditEvent(START_MILLIS.plusSeconds(1), Optional.empty(), "pc_sk_AbCd", "authn.failed",
+        "credential", AuditEvent.Outcome.FAILED, Optional.empty(), Optional.of("invalid_token"),
+        Optional.of("The credential is not recognised."), Optional.empty());
+
+    long first = store.audit().append(denied);
+    long second = store.audit().append(failed);
+
+    assertThat(second).isGreaterThan(first);
+    assertThat(store.audit().list(Optional.empty(), PageRequest.first(10)).data())
+        .containsExactly(new AuditStore.Recorded(first, denied), new AuditStore.Recorded(second, failed));
+  }
+
+  @Test
+  void auditListWhenFiveEventsThenPagesOfTwoTwoOneByCursor() {
+    List<AuditStore.Recorded> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      AuditEvent e = auditEvent(Optional.of("prj_a"), "api_key.created", i);
+      all.add(new AuditStore.Recorded(store.audit().append(e), e));
+    }
+
+    assertPagesOfTwoTwoOne(all, page -> store.audit().list(Optional.empty(), page));
+    assertPagesOfTwoTwoOne(all, page -> store.audit().list(Optional.of("prj_a"), page));
+  }
+
+  @Test
+  void auditListWhenAfterAnIdThenOnlyLaterEventsUpToLimit() {
+    long first = store.audit().append(auditEvent(Optional.of("prj_a"), "api_key.created", 0));
+    long second = store.audit().append(auditEvent(Optional.of("prj_a"), "api_key.revoked", 1));
+    long third = store.audit().append(auditEvent(Optional.of("prj_a"), "auth_rule.created", 2));
+
+    Page<AuditStore.Recorded> page = store.audit().list(Optional.empty(), new PageRequest(1, first));
+
+    assertThat(page.data()).extracting(AuditStore.Recorded::id).containsExactly(second);
+    assertThat(page.nextCursor()).contains(PageRequest.encodeCursor(second));
+    assertThat(store.audit().list(Optional.empty(), new PageRequest(10, third)).data()).isEmpty();
+  }
+
+  @Test
+  void auditListWhenProjectGivenThenOnlyThatProjectsEventsAndNoneWithoutProject() {
+    long a = store.audit().append(auditEvent(Optional.of("prj_a"), "api_key.created", 0));
+    store.audit().append(auditEvent(Optional.of("prj_b"), "api_key.created", 1));
+    long none = store.audit().append(auditEvent(Optional.empty(), "authn.failed", 2));
+
+    assertThat(store.audit().list(Optional.of("prj_a"), PageRequest.first(10)).data())
+        .extracting(AuditStore.Recorded::id).containsExactly(a);
+    assertThat(store.audit().list(Optional.of("prj_c"), PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.audit().list(Optional.empty(), PageRequest.first(10)).data())
+        .extracting(AuditStore.Recorded::id).hasSize(3).contains(a, none);
+  }
+
+  @Test
+  void auditAppendWhenOptionalFieldsEmptyThenStoredEmptyNotFilledIn() {
+    AuditEvent bare = new AuditEvent(START_MILLIS, Optional.empty(), "admin:admin", "signing_key.rotated",
+        "signing_keys/k1", AuditEvent.Outcome.ALLOW, Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
+
+    store.audit().append(bare);
+
+    assertThat(store.audit().list(Optional.empty(), PageRequest.first(10)).data())
+        .extracting(AuditStore.Recorded::event).containsExactly(bare);
+  }
+
+  @Test
+  void auditEventsWhenProjectDeletedThenKept() {
+    Project p = store.projects().create("acme");
+    store.audit().append(auditEvent(Optional.of(p.id()), "project.created", 0));
+    store.projects().delete(p.id());
+
+    assertThat(store.audit().list(Optional.of(p.id()), PageRequest.first(10)).data()).hasSize(1);
   }
 
   // ---------------------------------------------------------------- auth rules

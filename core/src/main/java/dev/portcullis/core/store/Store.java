@@ -25,6 +25,8 @@ public interface Store extends AutoCloseable {
 
   AuthRuleStore authRules();
 
+  AuditStore audit();
+
   /** Whether the database answers; for {@code /readyz}. */
   boolean ping();
 

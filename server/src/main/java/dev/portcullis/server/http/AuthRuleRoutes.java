@@ -7,10 +7,12 @@ import static dev.portcullis.core.authz.Resource.AUTH_RULES;
 import static dev.portcullis.core.authz.Resource.SESSIONS;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.authrule.AuthRule;
 import dev.portcullis.core.authrule.AuthRules;
 import dev.portcullis.core.jwt.ProviderIdentity;
 import dev.portcullis.core.jwt.ProviderTokenExchange;
+import dev.portcullis.core.jwt.WorkspaceTokens;
 import dev.portcullis.core.view.JsonViews;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +26,10 @@ final class AuthRuleRoutes {
   private final AuthRules rules;
   private final ProviderTokenExchange exchange;
   private final Responses respond;
+  private final AuditLog audit;
 
-  AuthRuleRoutes(AuthRules rules, ProviderTokenExchange exchange, Responses respond) {
+  AuthRuleRoutes(AuthRules rules, ProviderTokenExchange exchange, Responses respond, AuditLog audit) {
+    this.audit = audit;
     this.rules = rules;
     this.exchange = exchange;
     this.respond = respond;
@@ -42,6 +46,7 @@ final class AuthRuleRoutes {
       AuthRule rule = rules.create(access.scope().projectId(), new AuthRules.Draft(body.name(), body.issuer(),
           body.jwksUri(), body.audience(), Optional.ofNullable(body.workspaceClaim()),
           Optional.ofNullable(body.algorithms())));
+      audit.authRuleCreated(access.caller(), rule.projectId(), rule.id(), ErrorRenderer.requestId(ctx));
       respond.created(ctx, JsonViews.authRule(rule));
     });
     routes.get("/v1/auth-rules", AUTH_RULES, SEARCH, (ctx, access) ->
@@ -49,6 +54,7 @@ final class AuthRuleRoutes {
             JsonViews::authRule)));
     routes.delete("/v1/auth-rules/{id}", AUTH_RULES, DELETE, (ctx, access) -> {
       rules.delete(access.scope().projectId(), ctx.pathParam("id"));
+      audit.authRuleDeleted(access.caller(), access.scope().projectId(), ctx.pathParam("id"), ErrorRenderer.requestId(ctx));
       respond.noContent(ctx);
     });
 
@@ -57,9 +63,12 @@ final class AuthRuleRoutes {
     routes.postSelfAuthenticated("/v1/auth/exchange", SESSIONS, CREATE, (ctx, request) -> {
       Exchange body = respond.bodies().read(ctx, Exchange.class);
       String projectId = Validation.name(body.projectId(), "project_id");
-      ProviderIdentity identity = exchange.verify(request.credential().value(), projectId);
+      ProviderIdentity identity = request.verify(c -> exchange.verify(c.value(), projectId));
       request.admit(identity.principal());
-      respond.created(ctx, IdentityRoutes.tokenView(exchange.mint(identity)));
+      WorkspaceTokens.Minted minted = exchange.mint(identity);
+      audit.workspaceTokenCreated(identity.principal(), projectId, minted.workspaceId(), minted.jti(),
+          ErrorRenderer.requestId(ctx));
+      respond.created(ctx, IdentityRoutes.tokenView(minted));
     });
   }
 }

@@ -9,6 +9,7 @@ import static dev.portcullis.core.authz.Resource.SIGNING_KEYS;
 import static dev.portcullis.core.authz.Resource.WORKSPACE_TOKENS;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokens;
@@ -34,9 +35,11 @@ final class IdentityRoutes {
   private final SigningKeyRing keys;
   private final PublicOrigin origin;
   private final Responses respond;
+  private final AuditLog audit;
 
   IdentityRoutes(WorkspaceTokens tokens, Revocations revocations, SigningKeyRing keys, PublicOrigin origin,
-      Responses respond) {
+      Responses respond, AuditLog audit) {
+    this.audit = audit;
     this.tokens = tokens;
     this.revocations = revocations;
     this.keys = keys;
@@ -68,6 +71,8 @@ final class IdentityRoutes {
       WorkspaceTokens.Minted minted = tokens.mint(new WorkspaceTokens.MintRequest(access.scope().projectId(),
           body.workspaceId(), Optional.ofNullable(body.userId()), ttl,
           body.claims() == null ? Map.of() : body.claims()));
+      audit.workspaceTokenCreated(access.caller(), access.scope().projectId(), minted.workspaceId(), minted.jti(),
+          ErrorRenderer.requestId(ctx));
       respond.created(ctx, tokenView(minted));
     });
     routes.post("/v1/workspace-tokens/revoke", WORKSPACE_TOKENS, DELETE, (ctx, access) -> {
@@ -81,6 +86,8 @@ final class IdentityRoutes {
       } else {
         revocations.revokeWorkspace(project, Validation.name(body.workspaceId(), "workspace_id"));
       }
+      audit.workspaceTokenRevoked(access.caller(), project, Optional.ofNullable(body.jti()).map(String::strip),
+          Optional.ofNullable(body.workspaceId()).map(String::strip), ErrorRenderer.requestId(ctx));
       respond.noContent(ctx);
     });
     routes.get("/.well-known/jwks.json", PUBLIC, READ, (ctx, access) -> {
@@ -88,8 +95,11 @@ final class IdentityRoutes {
       ctx.header("Cache-Control", "public, max-age=60");
       respond.ok(ctx, keys.jwks());
     });
-    routes.post("/v1/signing-keys/rotate", SIGNING_KEYS, CREATE, (ctx, access) ->
-        respond.created(ctx, Map.of("kid", keys.rotate())));
+    routes.post("/v1/signing-keys/rotate", SIGNING_KEYS, CREATE, (ctx, access) -> {
+      String kid = keys.rotate();
+      audit.signingKeyRotated(access.caller(), kid, ErrorRenderer.requestId(ctx));
+      respond.created(ctx, Map.of("kid", kid));
+    });
 
     routes.post("/v1/auth/session", SESSIONS, CREATE, (ctx, access) -> {
       Principal caller = access.caller();

@@ -2,6 +2,7 @@ package dev.portcullis.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.apikey.AdminKeyAuthenticator;
+import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.apikey.ApiKeys;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
@@ -54,6 +55,7 @@ public final class PortcullisServer implements AutoCloseable {
   private final Optional<String> generatedAdminKey;
   private final ApiKeys apiKeys;
   private final Revocations revocations;
+  private final AuditLog audit;
   private final PluginDirectory plugins;
   private final AtomicReference<String> publicUrl = new AtomicReference<>();
 
@@ -75,6 +77,7 @@ public final class PortcullisServer implements AutoCloseable {
     PublicOrigin origin = new PublicOrigin(publicUrl::get);
     SigningKeyRing signingKeys = new SigningKeyRing(store.signingKeys(),
         KeyEncryptionKeyFile.load(config.keyEncryptionKey(), config.dataDir()), clock);
+    this.audit = new AuditLog(store.audit(), clock);
     this.revocations = new Revocations(store.revocations(), clock);
     revocations.startFollowing();
     WorkspaceTokens workspaceTokens = new WorkspaceTokens(signingKeys, publicUrl::get, clock);
@@ -92,7 +95,7 @@ public final class PortcullisServer implements AutoCloseable {
         new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
         providerTokenAuthenticator),
         plugins.authenticators());
-    RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer(), origin);
+    RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer(), origin, audit);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
@@ -138,11 +141,12 @@ public final class PortcullisServer implements AutoCloseable {
 
       Routes routes = new Routes(cfg, gate);
       new OpsRoutes(store, metrics, respond).register(routes);
-      new ProjectRoutes(store.projects(), apiKeys, respond).register(routes);
+      new ProjectRoutes(store.projects(), apiKeys, respond, audit).register(routes);
       new AgentRoutes(store.agents(), models, respond).register(routes);
       new ThreadRoutes(store, runs, events, respond).register(routes);
-      new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond).register(routes);
-      new AuthRuleRoutes(authRules, exchange, respond).register(routes);
+      new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond, audit).register(routes);
+      new AuditRoutes(store.audit(), respond).register(routes);
+      new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
   }
@@ -203,6 +207,11 @@ public final class PortcullisServer implements AutoCloseable {
     return apiKeys;
   }
 
+  /** The audit log, so that tests can wait for queued events. */
+  AuditLog audit() {
+    return audit;
+  }
+
   /** Every route with its (resource, action). */
   public List<String> routeTable() {
     return Routes.describe(app.unsafe.internalRouter.allHttpHandlers());
@@ -213,6 +222,7 @@ public final class PortcullisServer implements AutoCloseable {
     app.stop();
     revocations.close();
     background.shutdownNow();
+    audit.close(); // writes what is queued before the store closes
     store.close();
     plugins.close();
   }

@@ -9,6 +9,7 @@ import static dev.portcullis.core.authz.Resource.PROJECTS;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.portcullis.core.apikey.ApiKeys;
+import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.domain.Project;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.store.ProjectStore;
@@ -22,8 +23,10 @@ final class ProjectRoutes {
   private final ProjectStore projects;
   private final ApiKeys apiKeys;
   private final Responses respond;
+  private final AuditLog audit;
 
-  ProjectRoutes(ProjectStore projects, ApiKeys apiKeys, Responses respond) {
+  ProjectRoutes(ProjectStore projects, ApiKeys apiKeys, Responses respond, AuditLog audit) {
+    this.audit = audit;
     this.projects = projects;
     this.apiKeys = apiKeys;
     this.respond = respond;
@@ -37,7 +40,9 @@ final class ProjectRoutes {
     routes.post("/v1/projects", PROJECTS, CREATE, (ctx, access) -> {
       CreateProject body = respond.bodies().read(ctx, CreateProject.class);
       String name = Validation.name(body.name(), "name");
-      respond.created(ctx, JsonViews.project(projects.create(name)));
+      Project project = projects.create(name);
+      audit.projectCreated(access.caller(), project.id(), ErrorRenderer.requestId(ctx));
+      respond.created(ctx, JsonViews.project(project));
     });
     routes.get("/v1/projects", PROJECTS, SEARCH, (ctx, access) ->
         respond.ok(ctx, JsonViews.page(projects.list(Validation.page(ctx)), JsonViews::project)));
@@ -56,6 +61,7 @@ final class ProjectRoutes {
       String name = Validation.name(body.name(), "name");
       ApiKeys.Created created = apiKeys.create(project.id(), name,
           Optional.ofNullable(body.expiresAt()).map(s -> Validation.time(s, "expires_at")));
+      audit.apiKeyCreated(access.caller(), project.id(), created.key().id(), ErrorRenderer.requestId(ctx));
       Map<String, Object> view = new java.util.LinkedHashMap<>(JsonViews.apiKey(created.key()));
       view.put("key", created.value()); // shown this once, never again
       respond.created(ctx, view);
@@ -65,7 +71,9 @@ final class ProjectRoutes {
       respond.ok(ctx, JsonViews.page(apiKeys.list(project.id(), Validation.page(ctx)), JsonViews::apiKey));
     });
     routes.delete("/v1/projects/{id}/api-keys/{key_id}", API_KEYS, DELETE, (ctx, access) -> {
-      apiKeys.revoke(project(ctx.pathParam("id")).id(), ctx.pathParam("key_id"));
+      String projectId = project(ctx.pathParam("id")).id();
+      apiKeys.revoke(projectId, ctx.pathParam("key_id"));
+      audit.apiKeyRevoked(access.caller(), projectId, ctx.pathParam("key_id"), ErrorRenderer.requestId(ctx));
       respond.noContent(ctx);
     });
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.server.http;
 
+import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authz.AuthzRequest;
 import dev.portcullis.core.authz.Authorizer;
@@ -32,8 +33,10 @@ final class RequestGate {
   private final AuthenticatorChain authenticators;
   private final Authorizer authorizer;
   private final PublicOrigin origin;
+  private final AuditLog audit;
 
-  RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin) {
+  RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin, AuditLog audit) {
+    this.audit = audit;
     this.authenticators = authenticators;
     this.authorizer = authorizer;
     this.origin = origin;
@@ -59,7 +62,15 @@ final class RequestGate {
       throw new IllegalStateException("a self-authenticated route is admitted through unverified()");
     }
     Optional<Credential> credential = CredentialExtractor.extract(ctx, route.queryToken(), origin);
-    Principal principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
+    Principal principal;
+    try {
+      principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
+    } catch (PortcullisException e) {
+      if (e.code().status() == 401) { // not unavailable: that is no verdict on the credential
+        audit.authenticationFailed(credential, e.code(), e.getMessage(), ErrorRenderer.requestId(ctx));
+      }
+      throw e;
+    }
     return authorize(ctx, route, principal);
   }
 
@@ -71,12 +82,19 @@ final class RequestGate {
    *     {@code invalid_token} for a credential over 8 KiB
    */
   Unverified unverified(Context ctx, RouteOperation route) {
-    Credential credential = CredentialExtractor.authorizationHeader(ctx).orElseThrow(() ->
-        new PortcullisException(ErrorCode.UNAUTHENTICATED, "This request needs a credential: Authorization: Bearer <token>."));
-    if (credential.value().length() > AuthenticatorChain.MAX_CREDENTIAL_LENGTH) {
-      throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The credential is longer than 8 KiB.");
+    Optional<Credential> found = CredentialExtractor.authorizationHeader(ctx);
+    PortcullisException refused = found.isEmpty()
+        ? new PortcullisException(ErrorCode.UNAUTHENTICATED, "This request needs a credential: Authorization: Bearer <token>.")
+        : found.get().value().length() > AuthenticatorChain.MAX_CREDENTIAL_LENGTH
+            ? new PortcullisException(ErrorCode.INVALID_TOKEN, "The credential is longer than 8 KiB.")
+            : null;
+    if (refused != null) {
+      audit.authenticationFailed(found, refused.code(), refused.getMessage(), ErrorRenderer.requestId(ctx));
+      throw refused;
     }
-    return new Unverified(credential, principal -> authorize(ctx, route, principal));
+    Credential credential = found.get();
+    return new Unverified(credential, principal -> authorize(ctx, route, principal),
+        e -> audit.authenticationFailed(Optional.of(credential), e.code(), e.getMessage(), ErrorRenderer.requestId(ctx)));
   }
 
   /**
@@ -86,10 +104,28 @@ final class RequestGate {
   static final class Unverified {
     private final Credential credential;
     private final java.util.function.Function<Principal, Access> authorize;
+    private final java.util.function.Consumer<PortcullisException> onFailure;
 
-    private Unverified(Credential credential, java.util.function.Function<Principal, Access> authorize) {
+    private Unverified(Credential credential, java.util.function.Function<Principal, Access> authorize,
+        java.util.function.Consumer<PortcullisException> onFailure) {
       this.credential = credential;
       this.authorize = authorize;
+      this.onFailure = onFailure;
+    }
+
+    /**
+     * Runs the handler's {@code verifier} on the credential; a {@code 401} it throws is recorded
+     * in the audit log like the chain's, then passes unchanged.
+     */
+    <T> T verify(java.util.function.Function<Credential, T> verifier) {
+      try {
+        return verifier.apply(credential);
+      } catch (PortcullisException e) {
+        if (e.code().status() == 401) {
+          onFailure.accept(e);
+        }
+        throw e;
+      }
     }
 
     /** The credential as it arrived; nothing about it is verified. */
@@ -113,7 +149,11 @@ final class RequestGate {
     Decision decision = authorizer.decide(new AuthzRequest(principal, route.operation(), resourceId));
     return switch (decision) {
       case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter(), allowed.ruleMetadata());
-      case Decision.Denied denied -> throw new PortcullisException(denied.code(), denied.reason());
+      case Decision.Denied denied -> {
+        audit.denied(principal, route.operation(), resourceId, Optional.empty(), denied.code(), denied.reason(),
+            ErrorRenderer.requestId(ctx));
+        throw new PortcullisException(denied.code(), denied.reason());
+      }
     };
   }
 }
