@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.core.apikey.ApiKey;
 import dev.portcullis.core.audit.AuditEvent;
+import dev.portcullis.core.authz.FilterCondition;
 import dev.portcullis.core.authz.ResourceFilter;
 import dev.portcullis.core.authz.Scope;
 import dev.portcullis.core.domain.Agent;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -734,6 +736,183 @@ public abstract class StoreContract {
     assertPagesOfTwoTwoOne(red, page -> store.threads().search(redOnly, ThreadQuery.ALL, page));
   }
 
+  // ---------------------------------------------------------------- filter operators
+
+  /** {@code $ne}: a thread passes when the key is absent or holds another JSON value (type included). */
+  @Test
+  void threadsSearchWhenNotEqualsFilterThenKeyAbsentOrOtherValueOrTypePasses() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    thread(p, a, Map.of("team", "red", "level", 2, "vip", true));
+    AgentThread blue = thread(p, a, Map.of("team", "blue", "level", "2", "vip", 1));
+    AgentThread none = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of("team", List.of("red"), "level", 2.5, "vip", false));
+
+    assertThat(filtered(p, new FilterCondition.NotEquals("team", "red"))).containsExactly(blue, none, other);
+    assertThat(filtered(p, new FilterCondition.NotEquals("level", 2))).containsExactly(blue, none, other);
+    assertThat(filtered(p, new FilterCondition.NotEquals("vip", true))).containsExactly(blue, none, other);
+    assertThat(filtered(p, new FilterCondition.NotEquals("level", "2"))).hasSize(3).doesNotContain(blue);
+  }
+
+  /** {@code $in}: a thread passes when the key is present and equal, JSON type included, to one value. */
+  @Test
+  void threadsSearchWhenInFilterThenPresentAndEqualToOneValuePasses() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread red = thread(p, a, Map.of("team", "red", "level", 2));
+    AgentThread green = thread(p, a, Map.of("team", "green", "level", true));
+    thread(p, a, Map.of("team", "blue", "level", "2"));
+    thread(p, a, Map.of("level", 1));
+    thread(p, a, Map.of());
+
+    assertThat(filtered(p, new FilterCondition.In("team", List.of("red", "green")))).containsExactly(red, green);
+    assertThat(filtered(p, new FilterCondition.In("level", List.of(2, true)))).containsExactly(red, green);
+    assertThat(filtered(p, new FilterCondition.In("level", List.of(2.5, "1", false)))).isEmpty();
+    assertThat(filtered(p, new FilterCondition.In("team", List.of("red")))).containsExactly(red);
+  }
+
+  /** Guards that an empty {@code $in} hides everything instead of being dropped or failing as SQL {@code IN ()}. */
+  @Test
+  void threadsSearchWhenInFilterHasNoValuesThenNothingPasses() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of("team", "red"));
+    thread(p, a, Map.of());
+    Scope nothing = new Scope(p.id(), filter(new FilterCondition.In("team", List.of())));
+
+    assertThat(store.threads().search(nothing, ThreadQuery.ALL, PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.threads().find(nothing, t.id())).isEmpty();
+    assertThat(store.threads().delete(nothing, t.id())).isFalse();
+    assertThat(store.threads().find(Scope.project(p.id()), t.id())).contains(t);
+  }
+
+  /** {@code $contains}: the key holds a JSON array with an element equal to the value, type included. */
+  @Test
+  void threadsSearchWhenContainsFilterThenOnlyArraysHoldingTheValuePass() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread ab = thread(p, a, Map.of("tags", List.of("a", "b"), "nums", List.of(1, 2), "flags", List.of(true)));
+    AgentThread b = thread(p, a, Map.of("tags", List.of("b"), "nums", List.of("2"), "flags", List.of(1)));
+    thread(p, a, Map.of("tags", "a", "nums", 2, "flags", true));
+    thread(p, a, Map.of("tags", Map.of("a", "a"), "nums", Map.of("2", 2)));
+    thread(p, a, Map.of("tags", List.of(List.of("a")), "nums", List.of(List.of(2))));
+    thread(p, a, Map.of("tags", List.of()));
+    thread(p, a, Map.of());
+
+    assertThat(filtered(p, new FilterCondition.Contains("tags", "a"))).containsExactly(ab);
+    assertThat(filtered(p, new FilterCondition.Contains("tags", "b"))).containsExactly(ab, b);
+    assertThat(filtered(p, new FilterCondition.Contains("nums", 2))).containsExactly(ab);
+    assertThat(filtered(p, new FilterCondition.Contains("nums", "2"))).containsExactly(b);
+    assertThat(filtered(p, new FilterCondition.Contains("flags", true))).containsExactly(ab);
+    assertThat(filtered(p, new FilterCondition.Contains("flags", 1))).containsExactly(b);
+    assertThat(filtered(p, new FilterCondition.Contains("tags", "c"))).isEmpty();
+  }
+
+  /** Conditions of every operator combine with AND, and with the search's own metadata. */
+  @Test
+  void threadsSearchWhenFilterMixesOperatorsThenAllMustHold() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread match = thread(p, a, Map.of("owner", "w1", "tags", List.of("x"), "team", "red", "user", "alice"));
+    thread(p, a, Map.of("owner", "w1", "tags", List.of("x"), "team", "blue", "user", "alice"));
+    thread(p, a, Map.of("owner", "w1", "tags", List.of("y"), "team", "red", "user", "alice"));
+    thread(p, a, Map.of("owner", "w2", "tags", List.of("x"), "team", "red", "user", "alice"));
+    thread(p, a, Map.of("owner", "w1", "tags", List.of("x"), "team", "red", "user", "alice", "archived", true));
+    Scope scope = new Scope(p.id(), filter(new FilterCondition.Equals("owner", "w1"),
+        new FilterCondition.In("team", List.of("red", "green")), new FilterCondition.Contains("tags", "x"),
+        new FilterCondition.NotEquals("archived", true)));
+
+    assertThat(store.threads().search(scope, metadata(Map.of("user", "alice")), PageRequest.first(10)).data())
+        .containsExactly(match);
+    assertThat(store.threads().search(scope, metadata(Map.of("user", "bob")), PageRequest.first(10)).data())
+        .isEmpty();
+  }
+
+  /**
+   * The indexed key {@code owner} is spelled as a constant in the SQL: it must still compare
+   * JSON values exactly, under every operator, as any other key does.
+   */
+  @Test
+  void threadsSearchWhenFilterOnOwnerThenJsonTypesStayApart() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread text = thread(p, a, Map.of("owner", "2"));
+    AgentThread number = thread(p, a, Map.of("owner", 2));
+    AgentThread bool = thread(p, a, Map.of("owner", true));
+    AgentThread one = thread(p, a, Map.of("owner", 1));
+    AgentThread list = thread(p, a, Map.of("owner", List.of("2")));
+    AgentThread none = thread(p, a, Map.of());
+
+    assertThat(filtered(p, new FilterCondition.Equals("owner", "2"))).containsExactly(text);
+    assertThat(filtered(p, new FilterCondition.Equals("owner", 2))).containsExactly(number);
+    assertThat(filtered(p, new FilterCondition.Equals("owner", true))).containsExactly(bool);
+    assertThat(filtered(p, new FilterCondition.NotEquals("owner", "2"))).containsExactly(number, bool, one, list, none);
+    assertThat(filtered(p, new FilterCondition.In("owner", List.of(1, "2")))).containsExactly(text, one);
+    assertThat(filtered(p, new FilterCondition.Contains("owner", "2"))).containsExactly(list);
+    assertThat(search(p, metadata(Map.of("owner", 2)))).containsExactly(number);
+  }
+
+  /** Guards the quoting of keys under every operator (see {@link #threadsSearchWhenKeyHasPathCharactersThenMatchesThatKeyOnly}). */
+  @ParameterizedTest
+  @ValueSource(strings = {"a.b", "a\"b", "a\\b", "a'b", "$", "[0]", "owner.x", ""})
+  void threadsSearchWhenEveryOperatorOnKeyWithPathCharactersThenThatKeyOnly(String key) {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread match = thread(p, a, Map.of(key, List.of("v")));
+    AgentThread scalar = thread(p, a, Map.of(key, "v"));
+    AgentThread decoy = thread(p, a, Map.of("a", Map.of("b", List.of("v")), "owner", Map.of("x", "v"), "k", "v"));
+
+    assertThat(filtered(p, new FilterCondition.Contains(key, "v"))).containsExactly(match);
+    assertThat(filtered(p, new FilterCondition.Equals(key, "v"))).containsExactly(scalar);
+    assertThat(filtered(p, new FilterCondition.In(key, List.of("v", "w")))).containsExactly(scalar);
+    assertThat(filtered(p, new FilterCondition.NotEquals(key, "v"))).containsExactly(match, decoy);
+  }
+
+  /** For each operator: what the filter hides cannot be read, updated or deleted, and stays stored. */
+  @ParameterizedTest
+  @MethodSource("filtersPassingRedAndHidingBlue")
+  void threadsFindUpdateDeleteWhenOperatorHidesThreadThenNotFoundAndIntact(FilterCondition condition) {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread red = thread(p, a, Map.of("team", "red", "tags", List.of("red", "x"), "level", 2));
+    AgentThread blue = thread(p, a, Map.of("team", "blue", "tags", List.of("blue", "x"), "level", "2"));
+    Scope scope = new Scope(p.id(), filter(condition));
+
+    assertThat(store.threads().find(scope, blue.id())).isEmpty();
+    assertThat(store.threads().updateMetadata(scope, blue.id(), Map.of("team", "red"))).isEmpty();
+    assertThat(store.threads().delete(scope, blue.id())).isFalse();
+    assertThat(store.threads().find(Scope.project(p.id()), blue.id())).contains(blue);
+
+    assertThat(store.threads().search(scope, ThreadQuery.ALL, PageRequest.first(10)).data()).containsExactly(red);
+    assertThat(store.threads().find(scope, red.id())).contains(red);
+    assertThat(store.threads().updateMetadata(scope, red.id(), red.metadata())).isPresent();
+    assertThat(store.threads().delete(scope, red.id())).isTrue();
+    assertThat(store.threads().find(Scope.project(p.id()), red.id())).isEmpty();
+  }
+
+  static List<FilterCondition> filtersPassingRedAndHidingBlue() {
+    return List.of(new FilterCondition.Equals("team", "red"), new FilterCondition.Equals("level", 2),
+        new FilterCondition.NotEquals("team", "blue"), new FilterCondition.NotEquals("level", "2"),
+        new FilterCondition.In("team", List.of("red", "green")), new FilterCondition.In("level", List.of(2, 3)),
+        new FilterCondition.Contains("tags", "red"));
+  }
+
+  /** Agents share the scope's SQL: every operator applies to them too. */
+  @Test
+  void agentsListWhenFilterUsesEveryOperatorThenOnlyMatchingAgents() {
+    Project p = store.projects().create("acme");
+    Agent red = store.agents().create(p.id(), new NewAgent("red", "echo", Optional.empty(),
+        Map.of("team", "red", "tags", List.of("x"))));
+    Agent blue = store.agents().create(p.id(), new NewAgent("blue", "echo", Optional.empty(),
+        Map.of("team", "blue", "tags", List.of("y"))));
+    Scope scope = new Scope(p.id(), filter(new FilterCondition.NotEquals("team", "green"),
+        new FilterCondition.In("team", List.of("red", "blue")), new FilterCondition.Contains("tags", "x")));
+
+    assertThat(store.agents().list(scope, PageRequest.first(10)).data()).containsExactly(red);
+    assertThat(store.agents().find(scope, blue.id())).isEmpty();
+    assertThat(store.agents().delete(scope, blue.id())).isFalse();
+  }
+
   // ---------------------------------------------------------------- pagination
 
   @Test
@@ -1192,6 +1371,17 @@ public abstract class StoreContract {
     Page<AgentThread> page = store.threads().search(Scope.project(p.id()), query, PageRequest.first(50));
     assertThat(page.nextCursor()).isEmpty();
     return page.data();
+  }
+
+  private List<AgentThread> filtered(Project p, FilterCondition... conditions) {
+    Page<AgentThread> page = store.threads().search(new Scope(p.id(), filter(conditions)), ThreadQuery.ALL,
+        PageRequest.first(50));
+    assertThat(page.nextCursor()).isEmpty();
+    return page.data();
+  }
+
+  private static ResourceFilter filter(FilterCondition... conditions) {
+    return new ResourceFilter(List.of(conditions));
   }
 
   private static ThreadQuery metadata(Map<String, Object> equals) {

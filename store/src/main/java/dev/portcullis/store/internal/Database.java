@@ -99,16 +99,30 @@ public final class Database {
   }
 
   /**
-   * A condition that metadata key {@code key} equals the JSON value bound as the second
-   * parameter; the key is bound as the first.
+   * The metadata keys that have an index of their own (migration V4, {@code threads_owner}). A
+   * filter on one of them names the key as a constant of this class, spelled exactly as in the
+   * index, because a planner matches an index expression only against the same expression, not
+   * against one with a bound parameter. Every other key is bound.
    */
-  public String metadataEquals(String column) {
-    return dialect == Dialect.POSTGRES
-        ? "(" + column + " -> ?) = ?::jsonb"
-        : "(" + column + " -> ?) = json(?)";
+  private static final Map<String, String> INDEXED_SQLITE = Map.of("owner", "(metadata -> '$.owner')");
+  private static final Map<String, String> INDEXED_POSTGRES = Map.of("owner", "(metadata -> 'owner')");
+
+  /**
+   * The SQL for the JSON value of {@code metadata[key]} ({@code NULL} when the key is absent),
+   * adding to {@code params} what it binds. Two JSON values are equal when their SQL values are:
+   * on SQLite the minified JSON texts, on PostgreSQL {@code jsonb} equality; either way the
+   * string {@code "2"} differs from the number {@code 2} and {@code true} from {@code 1}.
+   */
+  public String metadataValue(String key, List<Object> params) {
+    String indexed = (dialect == Dialect.POSTGRES ? INDEXED_POSTGRES : INDEXED_SQLITE).get(key);
+    if (indexed != null) {
+      return indexed;
+    }
+    params.add(metadataKey(key));
+    return "(metadata -> ?)";
   }
 
-  /** The key argument of {@link #metadataEquals} for {@code key}. */
+  /** The key argument of a bound metadata path for {@code key}. */
   public String metadataKey(String key) {
     // SQLite reads the key as a quoted label of a JSON path, which takes JSON string escapes:
     // a quote or backslash in the key must be escaped or the path breaks or names another key.
