@@ -9,6 +9,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
 /**
  * The one place CEL is used: compiling and type-checking policy expressions over the variables
  * {@code principal} and {@code resource} (both maps from string to dyn, so that
- * {@code resource.metadata.owner} type-checks), and converting values into and out of CEL.
+ * {@code resource.metadata.owner} type-checks) with the standard macros ({@code has}, {@code all},
+ * {@code exists}, {@code map}, {@code filter}), and converting values into and out of CEL.
  */
 final class CelExpressions {
 
@@ -36,8 +38,10 @@ final class CelExpressions {
 
   private static final MapType OBJECT = MapType.create(SimpleType.STRING, SimpleType.DYN);
   private static final CelCompiler CONDITIONS = CelCompilerFactory.standardCelCompilerBuilder()
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
       .addVar(PRINCIPAL, OBJECT).addVar(RESOURCE, OBJECT).setResultType(SimpleType.BOOL).build();
   private static final CelCompiler VALUES = CelCompilerFactory.standardCelCompilerBuilder()
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
       .addVar(PRINCIPAL, OBJECT).addVar(RESOURCE, OBJECT).build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 

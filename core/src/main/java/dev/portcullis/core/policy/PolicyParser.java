@@ -43,7 +43,7 @@ final class PolicyParser {
     if (rules == null) {
       throw error(top.line(), "missing key rules");
     }
-    if (rules.value() instanceof Scalar s && s.isNull()) {
+    if (rules.value() instanceof Scalar s && (s.isNull() || s.text().isEmpty())) {
       return List.of();
     }
     if (!(rules.value() instanceof Sequence list)) {
