@@ -1,6 +1,8 @@
 package dev.portcullis.core.authz;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,6 +14,46 @@ public sealed interface FilterCondition {
 
   /** The metadata key the condition reads. */
   String key();
+
+  /**
+   * The condition a filter entry states, for policy rules and {@code AuthorizationHandler}s
+   * alike: a plain value is {@link Equals}; a map with the single key {@code $eq}, {@code $ne},
+   * {@code $in} (whose value is a list) or {@code $contains} is that operator.
+   *
+   * @throws IllegalArgumentException for another operator, a map of several keys, a null
+   *     value, or {@code $in} without a list
+   */
+  static FilterCondition fromSpec(String key, Object spec) {
+    Objects.requireNonNull(key, "key");
+    if (spec == null) {
+      throw new IllegalArgumentException("filter " + key + " has no value");
+    }
+    if (!(spec instanceof Map<?, ?> operator)) {
+      return new Equals(key, spec);
+    }
+    if (operator.size() != 1) {
+      throw new IllegalArgumentException(
+          "filter " + key + " must be a value or one of $eq, $ne, $in, $contains; got " + operator.keySet());
+    }
+    Map.Entry<?, ?> entry = operator.entrySet().iterator().next();
+    Object value = entry.getValue();
+    if (value == null) {
+      throw new IllegalArgumentException("filter " + key + " " + entry.getKey() + " has no value");
+    }
+    return switch (String.valueOf(entry.getKey())) {
+      case "$eq" -> new Equals(key, value);
+      case "$ne" -> new NotEquals(key, value);
+      case "$contains" -> new Contains(key, value);
+      case "$in" -> {
+        if (!(value instanceof Collection<?> values)) {
+          throw new IllegalArgumentException("filter " + key + " $in needs a list, got " + value);
+        }
+        yield new In(key, List.<Object>copyOf(values));
+      }
+      default -> throw new IllegalArgumentException(
+          "filter " + key + " has unknown operator " + entry.getKey() + "; expected $eq, $ne, $in or $contains");
+    };
+  }
 
   /** {@code metadata[key]} is present and equal to {@code value} (also plain equality). */
   record Equals(String key, Object value) implements FilterCondition {

@@ -7,7 +7,6 @@ import dev.portcullis.core.apikey.ApiKeys;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authrule.AuthRules;
-import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
 import dev.portcullis.core.jwt.JwkSetCache;
 import dev.portcullis.core.jwt.ProviderTokenAuthenticator;
 import dev.portcullis.core.jwt.ProviderTokenExchange;
@@ -16,6 +15,7 @@ import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;
 import dev.portcullis.core.jwt.WorkspaceTokens;
 import dev.portcullis.core.model.ModelCatalog;
+import dev.portcullis.core.policy.PolicyAuthorizer;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
 import dev.portcullis.core.store.Store;
@@ -95,7 +95,7 @@ public final class PortcullisServer implements AutoCloseable {
         new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
         providerTokenAuthenticator),
         plugins.authenticators());
-    RequestGate gate = new RequestGate(authenticators, new CredentialLimitsAuthorizer(), origin, audit);
+    RequestGate gate = new RequestGate(authenticators, PolicyAuthorizer.builtIn(), origin, audit);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
