@@ -2,6 +2,8 @@ package dev.portcullis.core.view;
 
 import dev.portcullis.core.apikey.ApiKey;
 import dev.portcullis.core.authrule.AuthRule;
+import dev.portcullis.core.authz.FilterCondition;
+import dev.portcullis.core.authz.ResourceFilter;
 import dev.portcullis.core.domain.Agent;
 import dev.portcullis.core.domain.AgentThread;
 import dev.portcullis.core.domain.Message;
@@ -69,6 +71,36 @@ public final class JsonViews {
     return object("kind", p.kind().wireName(), "project_id", p.projectId().orElse(null),
         "identity", p.identity(), "workspace_id", p.workspaceId().orElse(null),
         "permissions", p.permissions(), "expires_at", time(p.expiresAt()));
+  }
+
+  /**
+   * A filter as a policy file writes it: per metadata key, an operator object such as
+   * {@code {"$eq": "alice"}}; a key holding the same operator twice (filters of several rules
+   * ANDed) gets a list of such objects, so that nothing is hidden.
+   */
+  public static Map<String, Object> filter(ResourceFilter filter) {
+    Map<String, List<Map<String, Object>>> byKey = new LinkedHashMap<>();
+    for (FilterCondition condition : filter.conditions()) {
+      Map<String, Object> operator = switch (condition) {
+        case FilterCondition.Equals e -> Map.of("$eq", e.value());
+        case FilterCondition.NotEquals n -> Map.of("$ne", n.value());
+        case FilterCondition.In in -> Map.of("$in", in.values());
+        case FilterCondition.Contains c -> Map.of("$contains", c.value());
+      };
+      byKey.computeIfAbsent(condition.key(), k -> new java.util.ArrayList<>()).add(operator);
+    }
+    Map<String, Object> rendered = new LinkedHashMap<>();
+    byKey.forEach((key, operators) -> {
+      boolean distinct = operators.stream().map(o -> o.keySet().iterator().next()).distinct().count() == operators.size();
+      if (distinct) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        operators.forEach(merged::putAll);
+        rendered.put(key, merged);
+      } else {
+        rendered.put(key, operators);
+      }
+    });
+    return rendered;
   }
 
   /** {@code {"data": [...], "next_cursor": ...}} (API.md section 1). */

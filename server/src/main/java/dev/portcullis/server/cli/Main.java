@@ -1,5 +1,6 @@
 package dev.portcullis.server.cli;
 
+import dev.portcullis.core.policy.Policy;
 import dev.portcullis.core.secret.OpaqueSecrets;
 import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.server.config.ConfigException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 /** The {@code portcullis} command (API.md section 10). */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
     description = "Authentication and authorization server for AI-agent backends.",
-    subcommands = {Main.Serve.class, Main.Demo.class, Main.AdminKey.class})
+    subcommands = {Main.Serve.class, Main.Demo.class, Main.AdminKey.class, Main.PolicyCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -51,7 +52,9 @@ public final class Main implements Runnable {
     @Option(names = "--max-body-bytes", description = "largest request body (default 1 MiB)") String maxBodyBytes;
     @Option(names = "--openai-base-url", description = "OpenAI-compatible endpoint for openai:<model> agents") String openAiBaseUrl;
     @Option(names = "--plugins", paramLabel = "DIR",
-        description = "directory of authenticator plugin jars, loaded with ServiceLoader") String plugins;
+        description = "directory of plugin jars (authenticators, authorization handlers), loaded with ServiceLoader") String plugins;
+    @Option(names = "--policy", paramLabel = "FILE",
+        description = "YAML authorization rules replacing the built-in rule set (see: portcullis policy default)") String policy;
     @Option(names = "--config", description = "YAML file of configuration keys") Path config;
 
     ServerConfig load(Map<String, String> extraDefaults) {
@@ -66,6 +69,7 @@ public final class Main implements Runnable {
       put(flags, "max-body-bytes", maxBodyBytes);
       put(flags, "openai-base-url", openAiBaseUrl);
       put(flags, "plugins", plugins);
+      put(flags, "policy", policy);
       return ConfigLoader.load(flags, System.getenv(), Optional.ofNullable(config));
     }
 
@@ -113,6 +117,24 @@ public final class Main implements Runnable {
     @Override
     public void run() {
       System.out.println(OpaqueSecrets.mint(SecretKind.ADMIN_KEY).value());
+    }
+  }
+
+  @Command(name = "policy", mixinStandardHelpOptions = true, description = "Authorization policy files.",
+      subcommands = {PolicyCommand.Default.class})
+  static final class PolicyCommand implements Runnable {
+    @Override
+    public void run() {
+      new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "default", mixinStandardHelpOptions = true,
+        description = "Print the built-in rule set as a policy file to start from (--policy FILE replaces it).")
+    static final class Default implements Runnable {
+      @Override
+      public void run() {
+        System.out.print(Policy.builtInSource());
+      }
     }
   }
 

@@ -44,6 +44,7 @@ public final class ConfigLoader {
     d.put("openai-api-key", "");
     d.put("key-encryption-key", "");
     d.put("plugins", "");
+    d.put("policy", "");
     return Map.copyOf(d);
   }
 
@@ -95,7 +96,8 @@ public final class ConfigLoader {
       }
     });
     return new ServerConfig(v.get("host"), port, Path.of(v.get("data")), db, publicUrl, origins,
-        Duration.ofMillis(echoDelay), maxBody, openAi, kek, optional(v, "plugins").map(Path::of));
+        Duration.ofMillis(echoDelay), maxBody, openAi, kek, optional(v, "plugins").map(Path::of),
+        optional(v, "policy").map(Path::of));
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param maxBodyBytes requests with larger bodies are refused with 413
  * @param keyEncryptionKey protects signing keys at rest; empty means {@code <data>/key-encryption.key}
  * @param pluginsDir a directory of plugin jars
+ * @param policyFile a YAML policy replacing the built-in rule set (API.md section 7)
  */
 public record ServerConfig(
     String host,
@@ -27,7 +28,8 @@ public record ServerConfig(
     long maxBodyBytes,
     Optional<ModelCatalog.OpenAiEndpoint> openAi,
     Optional<String> keyEncryptionKey,
-    Optional<Path> pluginsDir) {
+    Optional<Path> pluginsDir,
+    Optional<Path> policyFile) {
 
   public ServerConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -41,6 +43,6 @@ public record ServerConfig(
             + d.substring(d.indexOf('@') + 1)).orElse("sqlite") + ", publicUrl=" + publicUrl.orElse(null)
         + ", allowedOrigins=" + allowedOrigins + ", echoDelay=" + echoDelay + ", maxBodyBytes="
         + maxBodyBytes + ", openAi=" + openAi.orElse(null) + ", keyEncryptionKey="
-        + keyEncryptionKey.map(k -> "<redacted>").orElse("<data>") + ", pluginsDir=" + pluginsDir.orElse(null) + "]";
+        + keyEncryptionKey.map(k -> "<redacted>").orElse("<data>") + ", pluginsDir=" + pluginsDir.orElse(null) + ", policyFile=" + policyFile.orElse(null) + "]";
   }
 }

@@ -15,7 +15,12 @@ import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;
 import dev.portcullis.core.jwt.WorkspaceTokens;
 import dev.portcullis.core.model.ModelCatalog;
+import dev.portcullis.core.authz.Authorizer;
+import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
+import dev.portcullis.core.policy.Policy;
 import dev.portcullis.core.policy.PolicyAuthorizer;
+import dev.portcullis.core.policy.PolicyException;
+import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
 import dev.portcullis.core.store.Store;
@@ -95,7 +100,9 @@ public final class PortcullisServer implements AutoCloseable {
         new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
         providerTokenAuthenticator),
         plugins.authenticators());
-    RequestGate gate = new RequestGate(authenticators, PolicyAuthorizer.builtIn(), origin, audit);
+    Authorizer authorizer = new PolicyAuthorizer(new CredentialLimitsAuthorizer(), policy(config));
+    AuthzResources authzResources = new AuthzResources(store, json);
+    RequestGate gate = new RequestGate(authenticators, authorizer, origin, audit, authzResources);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
@@ -146,6 +153,7 @@ public final class PortcullisServer implements AutoCloseable {
       new ThreadRoutes(store, runs, events, respond).register(routes);
       new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond, audit).register(routes);
       new AuditRoutes(store.audit(), respond).register(routes);
+      new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
@@ -177,6 +185,19 @@ public final class PortcullisServer implements AutoCloseable {
       store.close();
       plugins.close();
       throw e;
+    }
+  }
+
+  /**
+   * The policy file's rules, else the built-in rule set.
+   *
+   * @throws ConfigException naming the file, line and reason when the file does not load
+   */
+  private static Policy policy(ServerConfig config) {
+    try {
+      return config.policyFile().map(Policy::load).orElseGet(Policy::builtIn);
+    } catch (PolicyException e) {
+      throw new ConfigException("policy " + e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authz.AuthzRequest;
 import dev.portcullis.core.authz.Authorizer;
 import dev.portcullis.core.authz.Decision;
+import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.authz.Resource;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
@@ -34,12 +35,15 @@ final class RequestGate {
   private final Authorizer authorizer;
   private final PublicOrigin origin;
   private final AuditLog audit;
+  private final AuthzResources resources;
 
-  RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin, AuditLog audit) {
+  RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin, AuditLog audit,
+      AuthzResources resources) {
     this.audit = audit;
     this.authenticators = authenticators;
     this.authorizer = authorizer;
     this.origin = origin;
+    this.resources = resources;
   }
 
   /** Headers are copied for plugins only: the built-in authenticators need the credential alone. */
@@ -146,12 +150,21 @@ final class RequestGate {
 
   private Access authorize(Context ctx, RouteOperation route, Principal principal) {
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
-    Decision decision = authorizer.decide(new AuthzRequest(principal, route.operation(), resourceId));
+    Operation operation = route.operation();
+    Decision decision = authorizer.decide(new AuthzRequest(principal, operation, resourceId,
+        resources.lazily(principal.projectId(), operation, resourceId, ctx::bodyAsBytes)));
     return switch (decision) {
       case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter(), allowed.ruleMetadata());
       case Decision.Denied denied -> {
-        audit.denied(principal, route.operation(), resourceId, Optional.empty(), denied.code(), denied.reason(),
+        audit.denied(principal, operation, resourceId, denied.rule(), denied.code(), denied.reason(),
             ErrorRenderer.requestId(ctx));
+        // API.md section 7: a deny on a resource the caller cannot see is still 404, so that a
+        // 403 never confirms that another project's or a missing resource exists.
+        if (resourceId.isPresent() && principal.projectId().isPresent()
+            && (operation.resource() == Resource.THREADS || operation.resource() == Resource.AGENTS)
+            && !resources.exists(principal.projectId().get(), operation.resource(), resourceId.get())) {
+          throw PortcullisException.notFound(operation.resource() == Resource.THREADS ? "Thread" : "Agent");
+        }
         throw new PortcullisException(denied.code(), denied.reason());
       }
     };

@@ -1,0 +1,102 @@
+package dev.portcullis.server.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.core.authz.Action;
+import dev.portcullis.core.authz.Operation;
+import dev.portcullis.core.authz.Resource;
+import dev.portcullis.core.authz.Scope;
+import dev.portcullis.core.store.Store;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What a rule's {@code when} sees as {@code resource} (API.md section 7): the stored object for
+ * read, update, delete and runs, the request body for create, and {@code {}} for search and for
+ * resources other than agents and threads. Read from the caller's project without any rule's
+ * filter, and only when a rule asks for it.
+ */
+final class AuthzResources {
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final Store store;
+  private final ObjectMapper json;
+
+  AuthzResources(Store store, ObjectMapper json) {
+    this.store = store;
+    this.json = json;
+  }
+
+  /**
+   * The resource of {@code operation} on {@code id} (when the route names one), loaded at most
+   * once and only if asked for.
+   *
+   * @param body the request body, read only for a create
+   */
+  Supplier<Map<String, Object>> lazily(Optional<String> projectId, Operation operation, Optional<String> id,
+      Supplier<byte[]> body) {
+    return new Supplier<>() {
+      private Map<String, Object> loaded;
+
+      @Override
+      public synchronized Map<String, Object> get() {
+        if (loaded == null) {
+          loaded = load(projectId, operation, id, body);
+        }
+        return loaded;
+      }
+    };
+  }
+
+  /** Whether {@code id} names an agent or thread of {@code projectId}, whatever the rules' filters. */
+  boolean exists(String projectId, Resource resource, String id) {
+    return find(projectId, resource, id).isPresent();
+  }
+
+  private Map<String, Object> load(Optional<String> projectId, Operation operation, Optional<String> id,
+      Supplier<byte[]> body) {
+    if (operation.action() == Action.CREATE) {
+      return bodyAsMap(body.get());
+    }
+    if (projectId.isEmpty() || id.isEmpty()) {
+      return Map.of();
+    }
+    return find(projectId.get(), operation.resource(), id.get()).orElse(Map.of());
+  }
+
+  private Optional<Map<String, Object>> find(String projectId, Resource resource, String id) {
+    Scope project = Scope.project(projectId);
+    return switch (resource) {
+      case THREADS -> store.threads().find(project, id).map(t -> view("id", t.id(), "agent_id", t.agentId(),
+          "metadata", t.metadata()));
+      case AGENTS -> store.agents().find(project, id).map(a -> view("id", a.id(), "name", a.name(),
+          "model", a.model(), "metadata", a.metadata()));
+      default -> Optional.empty();
+    };
+  }
+
+  /** The body as a JSON object; anything else is {@code {}}, and the handler's own reading refuses it. */
+  private Map<String, Object> bodyAsMap(byte[] body) {
+    if (body.length == 0) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> map = json.readValue(body, MAP);
+      return map == null ? Map.of() : map;
+    } catch (IOException e) {
+      return Map.of();
+    }
+  }
+
+  private static Map<String, Object> view(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+}

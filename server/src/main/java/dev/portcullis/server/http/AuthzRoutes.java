@@ -1,0 +1,131 @@
+package dev.portcullis.server.http;
+
+import static dev.portcullis.core.authz.Action.READ;
+import static dev.portcullis.core.authz.Resource.AUDIT;
+
+import dev.portcullis.core.authn.AuthenticatorChain;
+import dev.portcullis.core.authz.Action;
+import dev.portcullis.core.authz.AuthzRequest;
+import dev.portcullis.core.authz.Authorizer;
+import dev.portcullis.core.authz.Decision;
+import dev.portcullis.core.authz.Operation;
+import dev.portcullis.core.authz.Resource;
+import dev.portcullis.core.authz.Scope;
+import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.view.JsonViews;
+import dev.portcullis.spi.Credential;
+import dev.portcullis.spi.Principal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/authz/explain} (API.md section 7): the decision the engine would make for a
+ * credential and a request, with the deciding rule, the filter and the reasons, without doing
+ * anything. Mapped to {@code audit.read}: like the audit log, it shows how the project's
+ * requests are decided.
+ */
+final class AuthzRoutes {
+
+  private final AuthenticatorChain authenticators;
+  private final Authorizer authorizer;
+  private final AuthzResources resources;
+  private final dev.portcullis.core.store.Store store;
+  private final Responses respond;
+
+  AuthzRoutes(AuthenticatorChain authenticators, Authorizer authorizer, AuthzResources resources,
+      dev.portcullis.core.store.Store store, Responses respond) {
+    this.authenticators = authenticators;
+    this.authorizer = authorizer;
+    this.resources = resources;
+    this.store = store;
+    this.respond = respond;
+  }
+
+  /**
+   * @param credential whose decision to explain; the caller's own when absent
+   * @param body for {@code create}, the request body a rule's {@code when} would see as
+   *     {@code resource} (an extension of API.md)
+   */
+  record Explain(String credential, String resource, String action, String id, Map<String, Object> body) {}
+
+  void register(Routes routes) {
+    routes.post("/v1/authz/explain", AUDIT, READ, (ctx, access) -> {
+      Explain request = respond.bodies().read(ctx, Explain.class);
+      Operation operation = Operation.of(parse(Resource.values(), request.resource(), "resource"),
+          parse(Action.values(), request.action(), "action"));
+      Optional<String> id = Optional.ofNullable(request.id());
+      Principal caller = access.caller();
+      Principal subject;
+      if (request.credential() == null) {
+        subject = caller;
+      } else {
+        try {
+          subject = authenticators.authenticate(new Credential(request.credential(), Credential.Source.AUTHORIZATION_HEADER));
+        } catch (PortcullisException e) {
+          respond.ok(ctx, explanation("deny", Optional.empty(), Optional.empty(),
+              List.of("authentication: " + e.code().code() + ": " + e.getMessage())));
+          return;
+        }
+        if (!subject.projectId().equals(caller.projectId())) {
+          throw PortcullisException.invalidRequest("credential belongs to another project.");
+        }
+      }
+      Optional<String> project = subject.projectId();
+      Decision decision = authorizer.decide(new AuthzRequest(subject, operation, id,
+          operation.action() == Action.CREATE
+              ? () -> request.body() == null ? Map.of() : request.body()
+              : resources.lazily(project, operation, id, () -> new byte[0])));
+      List<String> reasons = new ArrayList<>(decision.reasons());
+      boolean hidden = id.isPresent() && project.isPresent() && hasStoredResources(operation.resource())
+          && !visible(project.get(), operation.resource(), id.get(), decision);
+      if (hidden) {
+        reasons.add(operation.resource().wireName() + "/" + id.get() + " does not exist in the project or the filter hides it: 404");
+      }
+      String verdict = hidden ? "not_found" : decision instanceof Decision.Allowed ? "allow" : "deny";
+      Optional<Object> filter = decision instanceof Decision.Allowed allowed ? Optional.of(JsonViews.filter(allowed.filter()))
+          : Optional.empty();
+      respond.ok(ctx, explanation(verdict, decision.rule(), filter, reasons));
+    });
+  }
+
+  private static boolean hasStoredResources(Resource resource) {
+    return resource == Resource.THREADS || resource == Resource.AGENTS;
+  }
+
+  /** Whether the caller would find the resource: it exists, and an allowing decision's filter lets it through. */
+  private boolean visible(String projectId, Resource resource, String id, Decision decision) {
+    if (!(decision instanceof Decision.Allowed allowed)) {
+      return resources.exists(projectId, resource, id);
+    }
+    Scope scope = new Scope(projectId, allowed.filter());
+    return resource == Resource.THREADS ? store.threads().find(scope, id).isPresent()
+        : store.agents().find(scope, id).isPresent();
+  }
+
+  private static Map<String, Object> explanation(String decision, Optional<String> rule, Optional<Object> filter,
+      List<String> reasons) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("decision", decision);
+    body.put("rule", rule.orElse(null));
+    body.put("filter", filter.orElse(null));
+    body.put("reasons", reasons);
+    return body;
+  }
+
+  private static <E extends Enum<E>> E parse(E[] values, String wire, String field) {
+    if (wire == null) {
+      throw PortcullisException.invalidRequest(field + " is required.");
+    }
+    for (E value : values) {
+      if (value.name().toLowerCase(Locale.ROOT).equals(wire)) {
+        return value;
+      }
+    }
+    throw PortcullisException.invalidRequest(field + " must be one of "
+        + Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList() + ".");
+  }
+}
