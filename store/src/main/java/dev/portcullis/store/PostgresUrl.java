@@ -5,10 +5,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** A PostgreSQL URL as users write it ({@code postgresql://user:pw@host/db}) turned into JDBC parts. */
-record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+/**
+ * A PostgreSQL URL as users write it ({@code postgresql://user:pw@host/db}) turned into JDBC parts.
+ * Public for tools that open their own connections beside a {@link JdbcStore} (bench/).
+ */
+public record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
 
-  static PostgresUrl parse(String url) {
+  /** @throws IllegalArgumentException when {@code url} is neither postgresql:// nor jdbc:postgresql: */
+  public static PostgresUrl parse(String url) {
     if (url.startsWith("jdbc:postgresql:")) {
       return new PostgresUrl(url, Optional.empty(), Optional.empty());
     }

@@ -84,6 +84,13 @@ public final class Database {
     }
   }
 
+  /** The plan of {@code sql} with {@code params}, one line per row, without running it. */
+  public List<String> explain(String sql, List<Object> params) {
+    String explain = dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+    String column = dialect == Dialect.POSTGRES ? "QUERY PLAN" : "detail";
+    return query(explain + sql, rs -> rs.getString(column), params.toArray());
+  }
+
   public boolean ping() {
     try (Connection c = dataSource.getConnection()) {
       return c.isValid(2);

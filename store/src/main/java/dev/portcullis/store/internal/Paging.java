@@ -24,16 +24,25 @@ final class Paging {
    */
   static <T> Page<T> page(Database db, String sqlBeforeOrder, Database.RowMapper<T> mapper,
       PageRequest page, List<Object> params) {
-    List<Object> all = new ArrayList<>(params);
-    all.add(page.afterSeq());
-    all.add(page.limit() + 1);
-    List<Positioned<T>> rows = db.query(sqlBeforeOrder + " AND seq > ? ORDER BY seq LIMIT ?",
-        positioned(mapper), all.toArray());
+    List<Positioned<T>> rows = db.query(sql(sqlBeforeOrder), positioned(mapper), params(params, page).toArray());
     boolean more = rows.size() > page.limit();
     List<Positioned<T>> shown = more ? rows.subList(0, page.limit()) : rows;
     Optional<String> next = more
         ? Optional.of(PageRequest.encodeCursor(shown.getLast().seq()))
         : Optional.empty();
     return new Page<>(shown.stream().map(Positioned::value).toList(), next);
+  }
+
+  /** {@code sqlBeforeOrder} with the keyset condition, order and limit of {@link #page}. */
+  static String sql(String sqlBeforeOrder) {
+    return sqlBeforeOrder + " AND seq > ? ORDER BY seq LIMIT ?";
+  }
+
+  /** {@code params} followed by those of {@link #sql}: one row more than the page, to know if another follows. */
+  static List<Object> params(List<Object> params, PageRequest page) {
+    List<Object> all = new ArrayList<>(params);
+    all.add(page.afterSeq());
+    all.add(page.limit() + 1);
+    return all;
   }
 }
