@@ -32,24 +32,14 @@ final class AuthzResources {
   }
 
   /**
-   * The resource of {@code operation} on {@code id} (when the route names one), loaded at most
-   * once and only if asked for.
+   * The resource of {@code operation} on {@code id} (when the route names one), loaded only if
+   * asked for; {@link dev.portcullis.core.authz.AuthzRequest} asks at most once.
    *
    * @param body the request body, read only for a create
    */
   Supplier<Map<String, Object>> lazily(Optional<String> projectId, Operation operation, Optional<String> id,
       Supplier<byte[]> body) {
-    return new Supplier<>() {
-      private Map<String, Object> loaded;
-
-      @Override
-      public synchronized Map<String, Object> get() {
-        if (loaded == null) {
-          loaded = load(projectId, operation, id, body);
-        }
-        return loaded;
-      }
-    };
+    return () -> load(projectId, operation, id, body);
   }
 
   /** Whether {@code id} names an agent or thread of {@code projectId}, whatever the rules' filters. */

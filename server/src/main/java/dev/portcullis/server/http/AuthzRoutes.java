@@ -12,6 +12,7 @@ import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.authz.Resource;
 import dev.portcullis.core.authz.Scope;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.store.Store;
 import dev.portcullis.core.view.JsonViews;
 import dev.portcullis.spi.Credential;
 import dev.portcullis.spi.Principal;
@@ -33,11 +34,11 @@ final class AuthzRoutes {
   private final AuthenticatorChain authenticators;
   private final Authorizer authorizer;
   private final AuthzResources resources;
-  private final dev.portcullis.core.store.Store store;
+  private final Store store;
   private final Responses respond;
 
   AuthzRoutes(AuthenticatorChain authenticators, Authorizer authorizer, AuthzResources resources,
-      dev.portcullis.core.store.Store store, Responses respond) {
+      Store store, Responses respond) {
     this.authenticators = authenticators;
     this.authorizer = authorizer;
     this.resources = resources;
