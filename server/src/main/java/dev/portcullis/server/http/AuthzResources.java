@@ -6,6 +6,7 @@ import dev.portcullis.core.authz.Action;
 import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.authz.Resource;
 import dev.portcullis.core.authz.Scope;
+import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.store.Store;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -50,7 +51,11 @@ final class AuthzResources {
   private Map<String, Object> load(Optional<String> projectId, Operation operation, Optional<String> id,
       Supplier<byte[]> body) {
     if (operation.action() == Action.CREATE) {
-      return bodyAsMap(body.get());
+      try {
+        return bodyAsMap(body.get());
+      } catch (PortcullisException unreadable) {
+        return Map.of(); // too large: the route's own reading answers 413
+      }
     }
     if (projectId.isEmpty() || id.isEmpty()) {
       return Map.of();

@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  */
 public final class JsonBodies {
 
+  /** The request attribute holding the body once read, or the refusal of reading it. */
+  private static final String BODY = JsonBodies.class.getName() + ".body";
+
   private final ObjectMapper strict;
   private final long maxBytes;
 
@@ -44,7 +47,7 @@ public final class JsonBodies {
 
   /** Reads the body as {@code type}; an empty body reads as {@code {}}. */
   public <T> T read(Context ctx, Class<T> type) {
-    byte[] body = readBounded(ctx);
+    byte[] body = bytes(ctx);
     if (body.length == 0) {
       body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     } else {
@@ -76,6 +79,29 @@ public final class JsonBodies {
     if (!mime.equals("application/json")) {
       throw new PortcullisException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           "The body must be application/json, not " + (type == null ? "untyped" : "\"" + mime + "\"") + ".");
+    }
+  }
+
+  /**
+   * The raw body, read from the request once and kept on it: the authorization engine may read
+   * it for a rule before the route does, and a request's stream can be read only once. A body
+   * over the limit is {@code 413} on every read.
+   */
+  byte[] bytes(Context ctx) {
+    Object kept = ctx.attribute(BODY);
+    if (kept instanceof byte[] body) {
+      return body;
+    }
+    if (kept instanceof PortcullisException refusal) {
+      throw refusal;
+    }
+    try {
+      byte[] body = readBounded(ctx);
+      ctx.attribute(BODY, body);
+      return body;
+    } catch (PortcullisException refusal) {
+      ctx.attribute(BODY, refusal);
+      throw refusal;
     }
   }
 

@@ -36,9 +36,11 @@ final class RequestGate {
   private final PublicOrigin origin;
   private final AuditLog audit;
   private final AuthzResources resources;
+  private final JsonBodies bodies;
 
   RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin, AuditLog audit,
-      AuthzResources resources) {
+      AuthzResources resources, JsonBodies bodies) {
+    this.bodies = bodies;
     this.audit = audit;
     this.authenticators = authenticators;
     this.authorizer = authorizer;
@@ -152,7 +154,7 @@ final class RequestGate {
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Operation operation = route.operation();
     Decision decision = authorizer.decide(new AuthzRequest(principal, operation, resourceId,
-        resources.lazily(principal.projectId(), operation, resourceId, ctx::bodyAsBytes)));
+        resources.lazily(principal.projectId(), operation, resourceId, () -> bodies.bytes(ctx))));
     return switch (decision) {
       case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter(), allowed.ruleMetadata());
       case Decision.Denied denied -> {

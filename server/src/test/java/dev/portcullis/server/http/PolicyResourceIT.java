@@ -1,0 +1,73 @@
+package dev.portcullis.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A policy rule's {@code when} reads the resource (API.md section 7): on create the request
+ * body, which the route must still be able to read afterwards; otherwise the stored object.
+ */
+class PolicyResourceIT {
+
+  @TempDir Path data;
+
+  @Test
+  void createWhenRuleReadsTheBodyThenTheRouteStillReadsItAndTheRuleDecidesOnIt() throws IOException {
+    // The rules name an agent, so a first start without them creates it.
+    String archived;
+    String active;
+    String adminKey;
+    TestServer.ProjectKey backend;
+    try (TestServer first = new TestServer(data)) {
+      adminKey = first.adminKey;
+      backend = first.newProject("archive");
+      archived = backend.agent();
+      active = backend.agent();
+    }
+    Path policy = Files.writeString(data.resolve("policy.yaml"), """
+        rules:
+          - name: no-threads-on-archived-agents
+            on: threads.create
+            when: resource.agent_id == "%s"
+            deny: "That agent is archived."
+          - name: stamp-owner
+            on: threads.create
+            when: principal.workspace_id != ""
+            metadata: {owner: principal.workspace_id}
+          - name: only-the-owner-renames
+            on: threads.update
+            when: resource.metadata.owner != principal.workspace_id
+            deny: "Only the owner changes a thread."
+        """.formatted(archived));
+    try (TestServer server = new TestServer(data, Map.of("policy", policy.toString()), adminKey)) {
+      Api project = server.api(backend.key());
+      TestServer.ProjectKey restarted =
+          new TestServer.ProjectKey(backend.projectId(), backend.keyId(), backend.key(), project);
+      Api alice = server.api(restarted.workspaceToken("alice"));
+      Api bob = server.api(restarted.workspaceToken("bob"));
+
+      JsonNode created = alice.post("/v1/threads", Map.of("agent_id", active, "metadata", Map.of("topic", "x")))
+          .expect(201).json();
+      assertThat(created.get("agent_id").asText()).isEqualTo(active);
+      assertThat(created.get("metadata").get("topic").asText()).isEqualTo("x");
+      assertThat(created.get("metadata").get("owner").asText()).isEqualTo("alice");
+
+      Api.Reply refused = alice.post("/v1/threads", Map.of("agent_id", archived)).expectError(403, "forbidden");
+      assertThat(refused.json().get("error").get("message").asText()).isEqualTo("That agent is archived.");
+
+      String thread = created.get("id").asText();
+      alice.patch("/v1/threads/" + thread, Map.of("metadata", Map.of("topic", "y"))).expect(200);
+      bob.patch("/v1/threads/" + thread, Map.of("metadata", Map.of("topic", "z")))
+          .expectError(403, "forbidden");
+      assertThat(project.get("/v1/threads/" + thread).expect(200).json().get("metadata").get("topic").asText())
+          .isEqualTo("y");
+    }
+  }
+}
