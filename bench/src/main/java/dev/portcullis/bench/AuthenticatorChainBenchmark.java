@@ -5,7 +5,7 @@ import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authz.Action;
 import dev.portcullis.core.authz.AuthzRequest;
-import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
+import dev.portcullis.core.authz.Authorizer;
 import dev.portcullis.core.authz.Decision;
 import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.authz.Resource;
@@ -45,7 +45,7 @@ public class AuthenticatorChainBenchmark {
   private static final Operation THREADS_READ = Operation.of(Resource.THREADS, Action.READ);
 
   private AuthenticatorChain chain;
-  private CredentialLimitsAuthorizer authorizer;
+  private Authorizer authorizer;
   private Credential serverKey;
   private Credential malformedKey;
   private Optional<String> threadId;
@@ -59,7 +59,7 @@ public class AuthenticatorChainBenchmark {
     chain = new AuthenticatorChain(List.of(
         new AdminKeyAuthenticator(new InMemoryProjectStore(adminHash)),
         new ServerKeyAuthenticator(keys, Clock.systemUTC(), Runnable::run)));
-    authorizer = new CredentialLimitsAuthorizer();
+    authorizer = dev.portcullis.core.policy.PolicyAuthorizer.builtIn(); // as the server runs without --policy
     serverKey = new Credential(value, Credential.Source.AUTHORIZATION_HEADER);
     malformedKey = new Credential(MalformedKeys.withBadChecksum(value),
         Credential.Source.AUTHORIZATION_HEADER);

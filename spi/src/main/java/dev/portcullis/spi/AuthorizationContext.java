@@ -1,5 +1,7 @@
 package dev.portcullis.spi;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,7 +13,8 @@ import java.util.Objects;
  * @param action the action's wire name, such as {@code create_run}
  * @param attributes the resource as a policy's {@code resource} variable sees it (API.md
  *     section 7): the stored object ({@code id}, {@code metadata}, {@code agent_id}) for read,
- *     update, delete and runs, the request body for create, empty for search
+ *     update, delete and runs, the request body for create, empty for search; values may be
+ *     null, as JSON's {@code null} in a body or an agent without a model
  */
 public record AuthorizationContext(Principal principal, String resource, String action, Map<String, Object> attributes) {
 
@@ -19,6 +22,7 @@ public record AuthorizationContext(Principal principal, String resource, String 
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(action, "action");
-    attributes = Map.copyOf(attributes);
+    // Not Map.copyOf, which refuses the null values a request body may hold.
+    attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 }

@@ -257,6 +257,19 @@ class PolicyAuthorizerTest {
     assertThat(decision.reasons()).last().asString().contains("boom");
   }
 
+  /** A create body such as {@code {"agent_id": "agt_1", "metadata": null}} holds JSON nulls. */
+  @Test
+  void decideWhenResourceHoldsNullValuesThenHandlerSeesThemAndDecides() {
+    Handler handler = new Handler("threads.create", ctx -> ctx.attributes().containsKey("metadata")
+        && ctx.attributes().get("metadata") == null ? AuthorizationOutcome.allow() : AuthorizationOutcome.deny("?"));
+    Map<String, Object> body = new java.util.HashMap<>();
+    body.put("agent_id", "agt_1");
+    body.put("metadata", null);
+    Decision decision = new PolicyAuthorizer(new CredentialLimitsAuthorizer(), Policy.empty(), List.of(handler))
+        .decide(new AuthzRequest(Principals.workspace("ws_1"), threads(Action.CREATE), Optional.empty(), () -> body));
+    assertThat(decision).isInstanceOf(Decision.Allowed.class);
+  }
+
   @Test
   void constructWhenHandlerOnNamesUnknownResourceThenRefused() {
     Handler handler = new Handler("thread.read", ctx -> AuthorizationOutcome.pass());

@@ -64,7 +64,8 @@ public final class PortcullisServer implements AutoCloseable {
   private final PluginDirectory plugins;
   private final AtomicReference<String> publicUrl = new AtomicReference<>();
 
-  private PortcullisServer(ServerConfig config, Store store, PluginDirectory plugins, Map<String, String> env) {
+  private PortcullisServer(ServerConfig config, Store store, PluginDirectory plugins, Authorizer authorizer,
+      Map<String, String> env) {
     this.store = store;
     this.plugins = plugins;
     this.background = Executors.newVirtualThreadPerTaskExecutor();
@@ -75,7 +76,8 @@ public final class PortcullisServer implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     ErrorRenderer errors = new ErrorRenderer(json);
-    Responses respond = new Responses(json, new JsonBodies(config.maxBodyBytes()));
+    JsonBodies bodies = new JsonBodies(config.maxBodyBytes());
+    Responses respond = new Responses(json, bodies);
 
     // The issuer and same-origin checks need the URL, which with port 0 is known only once listening.
     config.publicUrl().ifPresent(u -> publicUrl.set(u.toString()));
@@ -100,9 +102,8 @@ public final class PortcullisServer implements AutoCloseable {
         new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
         providerTokenAuthenticator),
         plugins.authenticators());
-    Authorizer authorizer = new PolicyAuthorizer(new CredentialLimitsAuthorizer(), policy(config));
     AuthzResources authzResources = new AuthzResources(store, json);
-    RequestGate gate = new RequestGate(authenticators, authorizer, origin, audit, authzResources);
+    RequestGate gate = new RequestGate(authenticators, authorizer, origin, audit, authzResources, bodies);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
@@ -162,13 +163,15 @@ public final class PortcullisServer implements AutoCloseable {
   /**
    * Loads the plugins, opens the store named by {@code config}, migrates it, and starts listening.
    *
-   * @throws dev.portcullis.server.config.ConfigException when a plugin cannot be loaded, before
-   *     the store is touched
+   * @throws dev.portcullis.server.config.ConfigException when a plugin or the policy file cannot
+   *     be loaded, before the store is touched
    */
   public static PortcullisServer start(ServerConfig config, Map<String, String> env) {
     PluginDirectory plugins = config.pluginsDir().map(PluginDirectory::open).orElseGet(PluginDirectory::none);
+    Authorizer authorizer;
     Store store;
     try {
+      authorizer = authorizer(config, plugins);
       store = config.db()
           .<Store>map(url -> JdbcStore.postgres(url, Clock.systemUTC()))
           .orElseGet(() -> JdbcStore.sqlite(config.dataDir(), Clock.systemUTC()));
@@ -177,7 +180,7 @@ public final class PortcullisServer implements AutoCloseable {
       throw e;
     }
     try {
-      PortcullisServer server = new PortcullisServer(config, store, plugins, env);
+      PortcullisServer server = new PortcullisServer(config, store, plugins, authorizer, env);
       server.app.start(config.host(), config.port());
       server.publicUrl.compareAndSet(null, "http://" + urlHost(config.host()) + ":" + server.app.port());
       return server;
@@ -185,6 +188,22 @@ public final class PortcullisServer implements AutoCloseable {
       store.close();
       plugins.close();
       throw e;
+    }
+  }
+
+  /**
+   * The one authorization engine: the credentials' limits, then the policy's rules and the
+   * plugins' handlers.
+   *
+   * @throws ConfigException when the policy file does not load or a handler names an unknown
+   *     resource or action
+   */
+  private static Authorizer authorizer(ServerConfig config, PluginDirectory plugins) {
+    Policy policy = policy(config);
+    try {
+      return new PolicyAuthorizer(new CredentialLimitsAuthorizer(), policy, plugins.authorizationHandlers());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("plugin " + e.getMessage());
     }
   }
 

@@ -187,6 +187,33 @@ class PluginIT {
   }
 
   @Test
+  void startWhenHandlerNamesAnUnknownResourceThenRefusesNamingTheHandler() throws IOException {
+    Path bad = Files.createDirectories(scratch.resolve("bad-handler-plugins"));
+    PluginJars.listing(bad.resolve("bad.jar"), dev.portcullis.spi.AuthorizationHandler.class,
+        TestPlugins.UnknownTarget.class.getName());
+    assertThatThrownBy(() -> new TestServer(scratch.resolve("data-4"), Map.of("plugins", bad.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(TestPlugins.UnknownTarget.class.getName())
+        .hasMessageContaining("unknown resource 'thread'");
+  }
+
+  @Test
+  void handlerWhenListedByAJarThenItDecidesBesideTheBuiltInRules() throws IOException {
+    Path handlers = Files.createDirectories(scratch.resolve("handler-plugins"));
+    PluginJars.listing(handlers.resolve("read-only.jar"), dev.portcullis.spi.AuthorizationHandler.class,
+        TestPlugins.ReadOnlyThreads.class.getName());
+    try (TestServer readOnly = new TestServer(scratch.resolve("data-5"), Map.of("plugins", handlers.toString()))) {
+      TestServer.ProjectKey p = readOnly.newProject("read-only");
+      Api user = readOnly.api(p.workspaceToken("carol"));
+      String thread = user.post("/v1/threads", Map.of("agent_id", p.agent())).expect(201).json().get("id").asText();
+      Api.Reply refused = user.post("/v1/threads/" + thread + "/messages", Map.of("role", "user", "content", "hi"))
+          .expectError(403, "forbidden");
+      assertThat(refused.json().get("error").get("message").asText()).isEqualTo("Threads are read-only.");
+      p.api().post("/v1/threads/" + thread + "/messages", Map.of("role", "user", "content", "hi")).expect(201);
+    }
+  }
+
+  @Test
   void serveWhenPluginsDirectoryMissingThenExitsWithStatus2AndAMessageNamingIt() throws Exception {
     Path missing = scratch.resolve("missing-for-cli");
     String java = ProcessHandle.current().info().command().orElseThrow();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.spi.AuthnRequest;
+import dev.portcullis.spi.AuthorizationHandler;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Credential;
 import java.io.IOException;
@@ -127,5 +128,39 @@ class PluginDirectoryTest {
       assertThat(plugins.authenticators()).extracting(a -> a.getClass().getSimpleName())
           .containsExactly("Fixed", "Throwing");
     }
+  }
+
+  @Test
+  void openWhenJarListsAnAuthorizationHandlerThenItIsLoadedBesideNoAuthenticator() {
+    PluginJars.listing(dir.resolve("read-only.jar"), AuthorizationHandler.class, TestPlugins.ReadOnlyThreads.class.getName());
+    try (PluginDirectory plugins = PluginDirectory.open(dir)) {
+      assertThat(plugins.authenticators()).isEmpty();
+      assertThat(plugins.authorizationHandlers()).singleElement().isInstanceOf(TestPlugins.ReadOnlyThreads.class);
+    }
+  }
+
+  @Test
+  void openWhenOneJarListsBothServicesThenBothAreLoaded() {
+    PluginJars.write(dir.resolve("both.jar"), java.util.Map.of(
+        PluginDirectory.serviceFile(AuthorizationHandler.class), bytes(TestPlugins.ReadOnlyThreads.class.getName()),
+        PluginDirectory.serviceFile(dev.portcullis.spi.Authenticator.class), bytes(TestPlugins.Fixed.class.getName())));
+    try (PluginDirectory plugins = PluginDirectory.open(dir)) {
+      assertThat(plugins.authenticators()).singleElement().isInstanceOf(TestPlugins.Fixed.class);
+      assertThat(plugins.authorizationHandlers()).singleElement().isInstanceOf(TestPlugins.ReadOnlyThreads.class);
+    }
+  }
+
+  @Test
+  void openWhenAuthenticatorIsListedAsAuthorizationHandlerThenConfigExceptionNamingTheJar() {
+    String name = TestPlugins.Fixed.class.getName();
+    Path jar = PluginJars.listing(dir.resolve("misfiled.jar"), AuthorizationHandler.class, name);
+    assertThatThrownBy(() -> PluginDirectory.open(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("plugin " + jar + ": " + name + " cannot be loaded")
+        .hasMessageContaining("not a subtype");
+  }
+
+  private static byte[] bytes(String line) {
+    return (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.server.plugin;
 
+import dev.portcullis.spi.Authenticator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,10 +21,17 @@ public final class PluginJars {
 
   private PluginJars() {}
 
-  /** The example plugin's compiled classes (set by Surefire; the module is built first by the reactor). */
+  /** The example authenticator plugin's compiled classes. */
   public static Path exampleClasses() {
-    Path classes = Path.of(System.getProperty("portcullis.example-plugin.classes",
-        "../plugins/example-authenticator/target/classes"));
+    return exampleClasses("example-authenticator");
+  }
+
+  /**
+   * The compiled classes of the example plugin in {@code plugins/<module>} (Surefire names the
+   * directory; the reactor builds the modules first).
+   */
+  public static Path exampleClasses(String module) {
+    Path classes = Path.of(System.getProperty("portcullis.plugins.dir", "../plugins"), module, "target/classes");
     if (!Files.isDirectory(classes.resolve("META-INF/services"))) {
       throw new IllegalStateException(classes.toAbsolutePath() + " holds no compiled example plugin; build with -am");
     }
@@ -43,9 +51,14 @@ public final class PluginJars {
     return write(jar, entries);
   }
 
-  /** A jar that holds nothing but a service file listing {@code providers} (found on the test class path). */
+  /** A jar that holds nothing but a service file listing authenticators {@code providers} (found on the test class path). */
   public static Path listing(Path jar, String... providers) {
-    return write(jar, Map.of(PluginDirectory.SERVICE_FILE,
+    return listing(jar, Authenticator.class, providers);
+  }
+
+  /** A jar that holds nothing but the service file of {@code service} listing {@code providers}. */
+  public static Path listing(Path jar, Class<?> service, String... providers) {
+    return write(jar, Map.of(PluginDirectory.serviceFile(service),
         (String.join("\n", List.of(providers)) + "\n").getBytes(StandardCharsets.UTF_8)));
   }
 

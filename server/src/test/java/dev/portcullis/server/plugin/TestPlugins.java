@@ -1,6 +1,9 @@
 package dev.portcullis.server.plugin;
 
 import dev.portcullis.spi.Authenticator;
+import dev.portcullis.spi.AuthorizationContext;
+import dev.portcullis.spi.AuthorizationHandler;
+import dev.portcullis.spi.AuthorizationOutcome;
 import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Principal;
@@ -72,6 +75,33 @@ public final class TestPlugins {
     @Override
     public AuthnResult authenticate(AuthnRequest request) {
       throw new AssertionError("a provider on the server's class path was loaded as a plugin");
+    }
+  }
+
+  /** An authorization handler that makes threads read-only for workspace principals. */
+  public static final class ReadOnlyThreads implements AuthorizationHandler {
+    @Override
+    public String on() {
+      return "threads.update";
+    }
+
+    @Override
+    public AuthorizationOutcome authorize(AuthorizationContext context) {
+      return context.principal().workspaceId().isPresent()
+          ? AuthorizationOutcome.deny("Threads are read-only.") : AuthorizationOutcome.pass();
+    }
+  }
+
+  /** An authorization handler whose {@code on} names no resource: the server must not start. */
+  public static final class UnknownTarget implements AuthorizationHandler {
+    @Override
+    public String on() {
+      return "thread.read";
+    }
+
+    @Override
+    public AuthorizationOutcome authorize(AuthorizationContext context) {
+      return AuthorizationOutcome.pass();
     }
   }
 }
