@@ -3,11 +3,15 @@ package dev.portcullis.server.http;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.authz.Action;
+import dev.portcullis.core.authz.Authorizer;
+import dev.portcullis.core.authz.AuthzRequest;
+import dev.portcullis.core.authz.Decision;
 import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.authz.Resource;
 import dev.portcullis.core.authz.Scope;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.store.Store;
+import dev.portcullis.spi.Principal;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,10 +30,12 @@ final class AuthzResources {
 
   private final Store store;
   private final ObjectMapper json;
+  private final Authorizer authorizer;
 
-  AuthzResources(Store store, ObjectMapper json) {
+  AuthzResources(Store store, ObjectMapper json, Authorizer authorizer) {
     this.store = store;
     this.json = json;
+    this.authorizer = authorizer;
   }
 
   /**
@@ -45,7 +51,24 @@ final class AuthzResources {
 
   /** Whether {@code id} names an agent or thread of {@code projectId}, whatever the rules' filters. */
   boolean exists(String projectId, Resource resource, String id) {
-    return find(projectId, resource, id).isPresent();
+    return find(Scope.project(projectId), resource, id).isPresent();
+  }
+
+  /**
+   * Whether {@code principal} would find agent or thread {@code id} with a read: the read is
+   * allowed and its filter lets the stored object through. A denial on what the caller cannot
+   * read is {@code 404} (API.md section 7), so that a {@code 403} never confirms it exists.
+   */
+  boolean readable(Principal principal, Resource resource, String id) {
+    if (principal.projectId().isEmpty()) {
+      return false;
+    }
+    Operation read = Operation.of(resource, Action.READ);
+    Optional<String> project = principal.projectId();
+    Decision decision = authorizer.decide(new AuthzRequest(principal, read, Optional.of(id),
+        lazily(project, read, Optional.of(id), () -> new byte[0])));
+    return decision instanceof Decision.Allowed allowed
+        && find(new Scope(project.get(), allowed.filter()), resource, id).isPresent();
   }
 
   private Map<String, Object> load(Optional<String> projectId, Operation operation, Optional<String> id,
@@ -60,15 +83,14 @@ final class AuthzResources {
     if (projectId.isEmpty() || id.isEmpty()) {
       return Map.of();
     }
-    return find(projectId.get(), operation.resource(), id.get()).orElse(Map.of());
+    return find(Scope.project(projectId.get()), operation.resource(), id.get()).orElse(Map.of());
   }
 
-  private Optional<Map<String, Object>> find(String projectId, Resource resource, String id) {
-    Scope project = Scope.project(projectId);
+  private Optional<Map<String, Object>> find(Scope scope, Resource resource, String id) {
     return switch (resource) {
-      case THREADS -> store.threads().find(project, id).map(t -> view("id", t.id(), "agent_id", t.agentId(),
+      case THREADS -> store.threads().find(scope, id).map(t -> view("id", t.id(), "agent_id", t.agentId(),
           "metadata", t.metadata()));
-      case AGENTS -> store.agents().find(project, id).map(a -> view("id", a.id(), "name", a.name(),
+      case AGENTS -> store.agents().find(scope, id).map(a -> view("id", a.id(), "name", a.name(),
           "model", a.model(), "metadata", a.metadata()));
       default -> Optional.empty();
     };

@@ -102,7 +102,7 @@ public final class PortcullisServer implements AutoCloseable {
         new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
         providerTokenAuthenticator),
         plugins.authenticators());
-    AuthzResources authzResources = new AuthzResources(store, json);
+    AuthzResources authzResources = new AuthzResources(store, json, authorizer);
     RequestGate gate = new RequestGate(authenticators, authorizer, origin, audit, authzResources, bodies);
     this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());

@@ -161,10 +161,9 @@ final class RequestGate {
         audit.denied(principal, operation, resourceId, denied.rule(), denied.code(), denied.reason(),
             ErrorRenderer.requestId(ctx));
         // API.md section 7: a deny on a resource the caller cannot see is still 404, so that a
-        // 403 never confirms that another project's or a missing resource exists.
-        if (resourceId.isPresent() && principal.projectId().isPresent()
-            && (operation.resource() == Resource.THREADS || operation.resource() == Resource.AGENTS)
-            && !resources.exists(principal.projectId().get(), operation.resource(), resourceId.get())) {
+        // 403 never confirms that another user's, another project's or a missing resource exists.
+        if (resourceId.isPresent() && (operation.resource() == Resource.THREADS || operation.resource() == Resource.AGENTS)
+            && !resources.readable(principal, operation.resource(), resourceId.get())) {
           throw PortcullisException.notFound(operation.resource() == Resource.THREADS ? "Thread" : "Agent");
         }
         throw new PortcullisException(denied.code(), denied.reason());

@@ -70,4 +70,33 @@ class PolicyResourceIT {
           .isEqualTo("y");
     }
   }
+
+  /** A 403 would confirm that another user's thread exists; it must be the 404 of a read. */
+  @Test
+  void denyWhenTheCallerCannotReadTheResourceThenNotFoundAndWhenItCanThenForbidden() throws IOException {
+    Path policy = Files.writeString(data.resolve("policy.yaml"), """
+        rules:
+          - name: threads-are-private
+            on: threads
+            when: principal.workspace_id != ""
+            metadata: {owner: principal.workspace_id}
+            filter: {owner: principal.workspace_id}
+          - name: users-never-delete
+            on: threads.delete
+            when: principal.workspace_id != ""
+            deny: "Threads are kept."
+        """);
+    try (TestServer server = new TestServer(data, Map.of("policy", policy.toString()))) {
+      TestServer.ProjectKey backend = server.newProject("kept");
+      String agent = backend.agent();
+      Api alice = server.api(backend.workspaceToken("alice"));
+      Api bob = server.api(backend.workspaceToken("bob"));
+      String thread = alice.post("/v1/threads", Map.of("agent_id", agent)).expect(201).json().get("id").asText();
+
+      bob.delete("/v1/threads/" + thread).expectError(404, "not_found");
+      Api.Reply forbidden = alice.delete("/v1/threads/" + thread).expectError(403, "forbidden");
+      assertThat(forbidden.json().get("error").get("message").asText()).isEqualTo("Threads are kept.");
+      alice.get("/v1/threads/" + thread).expect(200);
+    }
+  }
 }
