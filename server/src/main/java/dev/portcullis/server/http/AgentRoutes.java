@@ -40,7 +40,7 @@ final class AgentRoutes {
       models.validate(model);
       var created = agents.create(access.scope().projectId(), new AgentStore.NewAgent(
           Validation.name(body.name(), "name"), model, system(body.system()),
-          Validation.metadata(body.metadata(), "metadata")));
+          access.stamp(Validation.metadata(body.metadata(), "metadata"))));
       respond.created(ctx, JsonViews.agent(created));
     });
     routes.get("/v1/agents", AGENTS, SEARCH, (ctx, access) ->

@@ -18,6 +18,7 @@ import dev.portcullis.spi.Credential;
 import dev.portcullis.spi.Principal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,9 +26,9 @@ import java.util.Optional;
 
 /**
  * {@code POST /v1/authz/explain} (API.md section 7): the decision the engine would make for a
- * credential and a request, with the deciding rule, the filter and the reasons, without doing
- * anything. Mapped to {@code audit.read}: like the audit log, it shows how the project's
- * requests are decided.
+ * credential and a request, with the deciding rule, the filter, the metadata the rules own, the
+ * message the real request's error would carry and the reasons, without doing anything. Mapped
+ * to {@code audit.read}: like the audit log, it shows how the project's requests are decided.
  */
 final class AuthzRoutes {
 
@@ -49,7 +50,8 @@ final class AuthzRoutes {
   /**
    * @param credential whose decision to explain; the caller's own when absent
    * @param body for {@code create}, the request body a rule's {@code when} would see as
-   *     {@code resource} (an extension of API.md)
+   *     {@code resource}, whose {@code metadata} must not set a key the rules stamp (an
+   *     extension of API.md)
    */
   record Explain(String credential, String resource, String action, String id, Map<String, Object> body) {}
 
@@ -67,8 +69,8 @@ final class AuthzRoutes {
         try {
           subject = authenticators.authenticate(new Credential(request.credential(), Credential.Source.AUTHORIZATION_HEADER));
         } catch (PortcullisException e) {
-          respond.ok(ctx, explanation("deny", Optional.empty(), Optional.empty(),
-              List.of("authentication: " + e.code().code() + ": " + e.getMessage())));
+          respond.ok(ctx, explanation("deny", Optional.empty(), Optional.empty(), Optional.empty(),
+              Optional.of(e.getMessage()), List.of("authentication: " + e.code().code() + ": " + e.getMessage())));
           return;
         }
         if (!subject.projectId().equals(caller.projectId())) {
@@ -76,10 +78,10 @@ final class AuthzRoutes {
         }
       }
       Optional<String> project = subject.projectId();
-      Decision decision = authorizer.decide(new AuthzRequest(subject, operation, id,
-          operation.action() == Action.CREATE
-              ? () -> request.body() == null ? Map.of() : request.body()
-              : resources.lazily(project, operation, id, () -> new byte[0])));
+      Map<String, Object> body = request.body() == null ? Map.of() : request.body();
+      Decision decision = refuseRuleKeys(authorizer.decide(new AuthzRequest(subject, operation, id,
+          operation.action() == Action.CREATE ? () -> body : resources.lazily(project, operation, id, () -> new byte[0]))),
+          operation, body);
       List<String> reasons = new ArrayList<>(decision.reasons());
       boolean hidden = id.isPresent() && project.isPresent() && hasStoredResources(operation.resource())
           && !visible(project.get(), operation.resource(), id.get(), decision);
@@ -87,10 +89,35 @@ final class AuthzRoutes {
         reasons.add(operation.resource().wireName() + "/" + id.get() + " does not exist in the project or the filter hides it: 404");
       }
       String verdict = hidden ? "not_found" : decision instanceof Decision.Allowed ? "allow" : "deny";
-      Optional<Object> filter = decision instanceof Decision.Allowed allowed ? Optional.of(JsonViews.filter(allowed.filter()))
-          : Optional.empty();
-      respond.ok(ctx, explanation(verdict, decision.rule(), filter, reasons));
+      Optional<Decision.Allowed> allowed = decision instanceof Decision.Allowed a ? Optional.of(a) : Optional.empty();
+      // The message is the one the real request's error carries: the 404's when the resource is hidden.
+      Optional<String> message = hidden ? Optional.of(PortcullisException.notFound(
+              operation.resource() == Resource.THREADS ? "Thread" : "Agent").getMessage())
+          : decision instanceof Decision.Denied denied ? Optional.of(denied.reason()) : Optional.empty();
+      respond.ok(ctx, explanation(verdict, decision.rule(), allowed.map(a -> JsonViews.filter(a.filter())),
+          allowed.map(Decision.Allowed::ruleMetadata), message, reasons));
     });
+  }
+
+  /**
+   * The decision, or for a create whose body sets a key the rules stamp, the {@code 403} the
+   * handler gives it ({@link Access#stamp}).
+   */
+  private static Decision refuseRuleKeys(Decision decision, Operation operation, Map<String, Object> body) {
+    if (!(decision instanceof Decision.Allowed allowed) || operation.action() != Action.CREATE
+        || !(body.get("metadata") instanceof Map<?, ?> metadata)) {
+      return decision;
+    }
+    Map<String, Object> keys = new LinkedHashMap<>();
+    metadata.forEach((key, value) -> keys.put(String.valueOf(key), value));
+    try {
+      new Access(Optional.empty(), allowed.filter(), allowed.ruleMetadata()).requireNoRuleKeys(keys);
+      return decision;
+    } catch (PortcullisException e) {
+      List<String> reasons = new ArrayList<>(allowed.reasons());
+      reasons.add("the body's metadata: " + e.getMessage());
+      return new Decision.Denied(e.code(), e.getMessage(), allowed.rule(), reasons);
+    }
   }
 
   private static boolean hasStoredResources(Resource resource) {
@@ -107,12 +134,19 @@ final class AuthzRoutes {
         : store.agents().find(scope, id).isPresent();
   }
 
-  private static Map<String, Object> explanation(String decision, Optional<String> rule, Optional<Object> filter,
+  /**
+   * The answer; {@code metadata} (what a create is stamped with, and may not set itself)
+   * and {@code message} (the real request's error message) extend API.md.
+   */
+  private static Map<String, Object> explanation(String decision, Optional<String> rule,
+      Optional<Map<String, Object>> filter, Optional<Map<String, Object>> metadata, Optional<String> message,
       List<String> reasons) {
-    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    Map<String, Object> body = new LinkedHashMap<>();
     body.put("decision", decision);
     body.put("rule", rule.orElse(null));
     body.put("filter", filter.orElse(null));
+    body.put("metadata", metadata.orElse(null));
+    body.put("message", message.orElse(null));
     body.put("reasons", reasons);
     return body;
   }
