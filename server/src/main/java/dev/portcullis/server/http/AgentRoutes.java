@@ -11,6 +11,8 @@ import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.model.ModelCatalog;
 import dev.portcullis.core.store.AgentStore;
 import dev.portcullis.core.view.JsonViews;
+import io.javalin.http.Context;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,7 +57,7 @@ final class AgentRoutes {
       var patch = new AgentStore.AgentPatch(
           Optional.ofNullable(body.name()).map(n -> Validation.name(n, "name")), model,
           system(body.system()),
-          Optional.ofNullable(body.metadata()).map(m -> Validation.metadata(m, "metadata")));
+          Optional.ofNullable(body.metadata()).map(m -> replacedMetadata(ctx, access, m)));
       respond.ok(ctx, JsonViews.agent(agents.update(access.scope(), ctx.pathParam("id"), patch)
           .orElseThrow(() -> PortcullisException.notFound("Agent"))));
     });
@@ -65,6 +67,25 @@ final class AgentRoutes {
       }
       respond.noContent(ctx);
     });
+  }
+
+  /**
+   * The agent's new metadata: the caller's replaces it, except the keys the rules own, which the
+   * caller may not set ({@code 403}) and which keep their stored values.
+   */
+  private Map<String, Object> replacedMetadata(Context ctx, Access access, Map<String, Object> given) {
+    Map<String, Object> metadata = new HashMap<>(Validation.metadata(given, "metadata"));
+    access.requireNoRuleKeys(metadata);
+    if (!access.ruleMetadata().isEmpty()) {
+      Map<String, Object> stored = agents.find(access.scope(), ctx.pathParam("id"))
+          .orElseThrow(() -> PortcullisException.notFound("Agent")).metadata();
+      access.ruleMetadata().keySet().forEach(key -> {
+        if (stored.containsKey(key)) {
+          metadata.put(key, stored.get(key));
+        }
+      });
+    }
+    return Validation.metadata(metadata, "metadata");
   }
 
   private static Optional<String> system(String system) {

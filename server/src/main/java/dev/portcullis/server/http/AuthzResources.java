@@ -49,11 +49,6 @@ final class AuthzResources {
     return () -> load(projectId, operation, id, body);
   }
 
-  /** Whether {@code id} names an agent or thread of {@code projectId}, whatever the rules' filters. */
-  boolean exists(String projectId, Resource resource, String id) {
-    return find(Scope.project(projectId), resource, id).isPresent();
-  }
-
   /**
    * Whether {@code principal} would find agent or thread {@code id} with a read: the read is
    * allowed and its filter lets the stored object through. A denial on what the caller cannot

@@ -84,7 +84,7 @@ final class AuthzRoutes {
           operation, body);
       List<String> reasons = new ArrayList<>(decision.reasons());
       boolean hidden = id.isPresent() && project.isPresent() && hasStoredResources(operation.resource())
-          && !visible(project.get(), operation.resource(), id.get(), decision);
+          && !visible(subject, project.get(), operation.resource(), id.get(), decision);
       if (hidden) {
         reasons.add(operation.resource().wireName() + "/" + id.get() + " does not exist in the project or the filter hides it: 404");
       }
@@ -124,10 +124,13 @@ final class AuthzRoutes {
     return resource == Resource.THREADS || resource == Resource.AGENTS;
   }
 
-  /** Whether the caller would find the resource: it exists, and an allowing decision's filter lets it through. */
-  private boolean visible(String projectId, Resource resource, String id, Decision decision) {
+  /**
+   * Whether the caller would find the resource: an allowing decision's filter lets it through,
+   * or, for a denial, the caller's own read would.
+   */
+  private boolean visible(Principal subject, String projectId, Resource resource, String id, Decision decision) {
     if (!(decision instanceof Decision.Allowed allowed)) {
-      return resources.exists(projectId, resource, id);
+      return resources.readable(subject, resource, id); // as the request gate judges a denial
     }
     Scope scope = new Scope(projectId, allowed.filter());
     return resource == Resource.THREADS ? store.threads().find(scope, id).isPresent()

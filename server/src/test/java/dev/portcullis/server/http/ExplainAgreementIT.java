@@ -282,6 +282,8 @@ class ExplainAgreementIT {
             OWNER_STAMP),
         deny("action level deny beats the resource level: DELETE own thread", Who.PLAIN,
             threadDelete(() -> ownPlain), rule("no-deleting-threads"), "Only admins delete threads."),
+        notFound("action level deny on a thread the caller cannot read is 404, not 403: DELETE", Who.PLAIN,
+            threadDelete(() -> otherBlue), rule("no-deleting-threads"), "null", "null", "Thread not found."),
         notFound("action level deny on a thread that does not exist is 404: DELETE", Who.PLAIN,
             threadDelete(() -> "thr_missing"), rule("no-deleting-threads"), "null", "null", "Thread not found."),
         allow("false action condition falls through to the resource level: DELETE own thread", Who.ADMIN,

@@ -99,4 +99,30 @@ class PolicyResourceIT {
       alice.get("/v1/threads/" + thread).expect(200);
     }
   }
+
+  /** PATCH replaces an agent's metadata, but not the keys a rule stamps (API.md section 7). */
+  @Test
+  void patchAgentWhenRuleStampsAKeyThenTheCallerCannotSetItAndReplacingKeepsIt() throws IOException {
+    Path policy = Files.writeString(data.resolve("policy.yaml"), """
+        rules:
+          - name: agents-are-blue
+            on: agents
+            metadata: {team: "'blue'"}
+        """);
+    try (TestServer server = new TestServer(data, Map.of("policy", policy.toString()))) {
+      Api backend = server.newProject("blue").api();
+      String agent = backend.post("/v1/agents", Map.of("name", "a", "metadata", Map.of("kind", "chat")))
+          .expect(201).json().get("id").asText();
+
+      JsonNode replaced = backend.patch("/v1/agents/" + agent, Map.of("metadata", Map.of("tier", "gold")))
+          .expect(200).json();
+      assertThat(replaced.get("metadata").properties()).extracting(Map.Entry::getKey)
+          .containsExactlyInAnyOrder("tier", "team");
+      assertThat(replaced.get("metadata").get("team").asText()).isEqualTo("blue");
+
+      backend.patch("/v1/agents/" + agent, Map.of("metadata", Map.of("team", "red"))).expectError(403, "forbidden");
+      assertThat(backend.get("/v1/agents/" + agent).expect(200).json().get("metadata").get("team").asText())
+          .isEqualTo("blue");
+    }
+  }
 }
