@@ -11,6 +11,8 @@ public interface Store extends AutoCloseable {
 
   ApiKeyStore apiKeys();
 
+  ClientTokenStore clientTokens();
+
   AgentStore agents();
 
   ThreadStore threads();

@@ -3,6 +3,7 @@ package dev.portcullis.core.view;
 import dev.portcullis.core.apikey.ApiKey;
 import dev.portcullis.core.authrule.AuthRule;
 import dev.portcullis.core.authz.FilterCondition;
+import dev.portcullis.core.authz.IdRestriction;
 import dev.portcullis.core.authz.ResourceFilter;
 import dev.portcullis.core.domain.Agent;
 import dev.portcullis.core.domain.AgentThread;
@@ -76,7 +77,8 @@ public final class JsonViews {
   /**
    * A filter as a policy file writes it: per metadata key, an operator object such as
    * {@code {"$eq": "alice"}}; a key holding the same operator twice (filters of several rules
-   * ANDed) gets a list of such objects, so that nothing is hidden.
+   * ANDed) gets a list of such objects, so that nothing is hidden. A client token's reach is
+   * {@code "$or": [{"id": {"$in": [...]}}, {"agent_id": {"$in": [...]}}]}.
    */
   public static Map<String, Object> filter(ResourceFilter filter) {
     Map<String, List<Map<String, Object>>> byKey = new LinkedHashMap<>();
@@ -100,6 +102,21 @@ public final class JsonViews {
         rendered.put(key, operators);
       }
     });
+    // Metadata keys never start with "$", so the client token's reach cannot clash with one.
+    List<Object> reaches = new java.util.ArrayList<>();
+    for (IdRestriction restriction : filter.idRestrictions()) {
+      List<Object> either = new java.util.ArrayList<>();
+      either.add(Map.of("id", Map.of("$in", restriction.ids().stream().sorted().toList())));
+      if (!restriction.agentIds().isEmpty()) {
+        either.add(Map.of("agent_id", Map.of("$in", restriction.agentIds().stream().sorted().toList())));
+      }
+      reaches.add(Map.of("$or", either));
+    }
+    if (reaches.size() == 1) {
+      rendered.put("$or", ((Map<?, ?>) reaches.getFirst()).get("$or"));
+    } else if (!reaches.isEmpty()) {
+      rendered.put("$and", reaches);
+    }
     return rendered;
   }
 
