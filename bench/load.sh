@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Loopback load test: starts a fresh Portcullis on 127.0.0.1 (SQLite in a temporary directory),
-# seeds a project, a server key, an agent and a thread, then drives five routes with wrk:
+# seeds a project, a server key, an agent and a thread, then drives six routes with wrk:
 #   GET /healthz             no credential: the HTTP floor (Jetty, Javalin, routing, JSON)
 #   GET /healthz (+header)   the same with an Authorization header as long as a workspace
 #                            token, which /healthz ignores: what carrying the token costs HTTP
@@ -8,6 +8,8 @@
 #   GET /v1/threads/{id}     server key: the same plus one database read
 #   GET /v1/me (workspace)   a workspace token (EdDSA JWT) minted by the server key: its first
 #                            request checks the signature, the others hit the verified-token cache
+#   GET /v1/me (client)      a client token (pc_ck_) minted by the server key for the agent: its
+#                            first request reads the database, the others hit the token cache
 # and prints requests/s, p50 and p99 of each, and their ratios to /healthz. The result goes
 # to bench/results/load-<date>.txt. wrk and the server share the machine: compare the ratios
 # of one run, not absolute figures across machines.
@@ -155,11 +157,21 @@ mint_workspace_token() { # sets auth[3] to a new workspace token, valid for an h
   auth[3]="Authorization: Bearer $token"
 }
 
-routes=(0 1 2 3 4)
-labels=("GET /healthz" "GET /v1/me" "GET /v1/threads/{id}" "GET /v1/me (workspace)" "GET /healthz (+header)")
-urls=("$base/healthz" "$base/v1/me" "$base/v1/threads/$thread_id" "$base/v1/me" "$base/healthz")
-auth=("" "Authorization: Bearer $server_key" "Authorization: Bearer $server_key" "" "")
+mint_client_token() { # sets auth[5] to a new client token for the agent, valid for an hour
+  local token expires
+  expires="$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"
+  token="$(api POST /v1/client-tokens "$server_key" "{\"policy\":[{\"type\":\"agent\",\"id\":\"$agent_id\",\"access\":[\"read_messages\",\"write_messages\"]}],\"expires_at\":\"$expires\"}" | field token)"
+  [ -n "$token" ] || fail "no client token"
+  auth[5]="Authorization: Bearer $token"
+}
+
+routes=(0 1 2 3 4 5)
+labels=("GET /healthz" "GET /v1/me" "GET /v1/threads/{id}" "GET /v1/me (workspace)" "GET /healthz (+header)"
+  "GET /v1/me (client)")
+urls=("$base/healthz" "$base/v1/me" "$base/v1/threads/$thread_id" "$base/v1/me" "$base/healthz" "$base/v1/me")
+auth=("" "Authorization: Bearer $server_key" "Authorization: Bearer $server_key" "" "" "")
 mint_workspace_token
+mint_client_token
 # Letters and digits in the token's proportions, so that the HTTP parser sees alike bytes.
 auth[4]="Authorization: Bearer $(tr 'A-Za-z0-9' 'B-Za-zA1-90' <<<"${auth[3]#Authorization: Bearer }")"
 
@@ -187,13 +199,15 @@ done
 
 # Routes are measured in interleaved rounds (A B C D, A B C D, ...) and each figure is the median
 # round's, so that JIT warm-up and other load on the machine skew all routes alike. Each round
-# mints a new workspace token, so that long runs never outlive one (one signature check a round).
+# mints a new workspace token and client token, so that long runs never outlive one (one
+# signature check and one database read a round).
 rounds="${ROUNDS:-3}"
 [[ "$rounds" =~ ^[1-9]$ ]] || fail "ROUNDS must be 1 to 9"
 declare -A all_rps all_p50 all_p99
-bad=(0 0 0 0 0); raw=("" "" "" "" "")
+bad=(0 0 0 0 0 0); raw=("" "" "" "" "" "")
 for r in $(seq "$rounds"); do
   mint_workspace_token
+  mint_client_token
   for i in "${routes[@]}"; do
     echo "load.sh: round $r/$rounds, measuring ${labels[$i]} for ${duration}s..." >&2
     out="$(wrk_run "$i" "$duration")" || fail "wrk failed against ${labels[$i]}"
@@ -238,6 +252,7 @@ result="$root/bench/results/load-$(date +%Y%m%d-%H%M%S).txt"
   echo "req/s ratio me(workspace)/healthz  $(ratio "${rps[3]}" "${rps[0]}")"
   echo "req/s ratio healthz(+header)/healthz $(ratio "${rps[4]}" "${rps[0]}")   (carrying the token, no authentication)"
   echo "req/s ratio me(workspace)/healthz(+header) $(ratio "${rps[3]}" "${rps[4]}")   (authentication and the larger body)"
+  echo "req/s ratio me(client)/healthz     $(ratio "${rps[5]}" "${rps[0]}")"
 } | tee "$result"
 {
   echo

@@ -92,6 +92,15 @@ public final class AuditLog implements AutoCloseable {
     allowed(actor, Optional.of(projectId), "api_key.revoked", "api_keys/" + keyId, requestId);
   }
 
+  /** A client token minted, named by its id; the token itself is never recorded. */
+  public void clientTokenCreated(Principal actor, String projectId, String tokenId, String requestId) {
+    allowed(actor, Optional.of(projectId), "client_token.created", "client_tokens/" + tokenId, requestId);
+  }
+
+  public void clientTokenRevoked(Principal actor, String projectId, String tokenId, String requestId) {
+    allowed(actor, Optional.of(projectId), "client_token.revoked", "client_tokens/" + tokenId, requestId);
+  }
+
   /** A workspace token minted, named by its {@code jti}; the token itself is never recorded. */
   public void workspaceTokenCreated(Principal actor, String projectId, String workspaceId, String jti,
       String requestId) {

@@ -15,9 +15,11 @@ import java.util.Set;
  * workspace (workspace tokens, identity-provider JWTs, plugins' principals) reaches agents,
  * threads, sessions and public routes only; what it may do there is for the rules (the built-in
  * rule set confines it to its own threads, see {@code dev.portcullis.core.policy.Policy#builtIn()}).
+ * A client token reaches what its policy grants and nothing else ({@link ClientTokenLimits}).
  * Any other credential reaches sessions and public routes only.
  *
- * <p>Allowed decisions carry no filter and no metadata: those come from rules. Thread-safe.
+ * <p>Allowed decisions carry no metadata, and no filter but a client token's reach: the rest
+ * comes from rules. Thread-safe.
  */
 public final class CredentialLimitsAuthorizer implements Authorizer {
 
@@ -44,6 +46,7 @@ public final class CredentialLimitsAuthorizer implements Authorizer {
       case SERVER -> ADMIN_ONLY.contains(resource)
           ? denied(resource.wireName() + " requires the admin key.")
           : allowed("credential limits: server key reaches its project");
+      case CLIENT -> ClientTokenLimits.decide(request);
       default -> {
         if (principal.workspaceId().isEmpty()) {
           yield denied("This credential may not use " + resource.wireName() + ".");

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which workspace tokens are revoked, answered from memory so that checking a token costs no
+ * Which workspace tokens (and client tokens, by id) are revoked, answered from memory so that checking a token costs no
  * database read. A revocation made here applies at once; one made by another server sharing
  * the database is picked up by {@link #follow()}, which {@link #startFollowing} runs every
  * {@link #POLL}. Thread-safe.
@@ -73,12 +73,23 @@ public final class Revocations implements AutoCloseable {
   }
 
   /**
+   * A credential of {@code projectId} revoked by its id alone, such as a client token: the log
+   * that carries workspace-token revocations to every server carries its revocation too.
+   */
+  public static Token credential(String projectId, String id) {
+    return new Token(key(projectId, id), null, Instant.MIN);
+  }
+
+  /**
    * Whether a token is revoked: its {@code jti}, or its workspace after it was issued
    * ({@code issuedAt}, whole seconds as in the JWT: a revocation in the same second counts).
    */
   public boolean isRevoked(Token token) {
     if (revokedTokens.containsKey(token.tokenKey)) {
       return true;
+    }
+    if (token.workspaceKey == null) {
+      return false;
     }
     Instant revokedAt = workspaceRevokedAt.get(token.workspaceKey);
     return revokedAt != null && !token.issuedAt.isAfter(revokedAt);

@@ -34,8 +34,4 @@ final class Principals {
         Optional.empty(), "cred_custom", Map.of());
   }
 
-  static Principal client() {
-    return new Principal(Principal.Kind.CLIENT, "tok_client", Optional.of("prj_1"), Optional.empty(), List.of(),
-        Optional.empty(), "tok_client", Map.of());
-  }
 }

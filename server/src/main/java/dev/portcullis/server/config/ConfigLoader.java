@@ -45,6 +45,7 @@ public final class ConfigLoader {
     d.put("key-encryption-key", "");
     d.put("plugins", "");
     d.put("policy", "");
+    d.put("client-token-max-ttl-seconds", Long.toString(dev.portcullis.core.clienttoken.ClientTokens.DEFAULT_MAX_TTL.toSeconds()));
     return Map.copyOf(d);
   }
 
@@ -70,6 +71,7 @@ public final class ConfigLoader {
     int port = intIn(v, "port", 0, 65535);
     long maxBody = intIn(v, "max-body-bytes", 1024, 64 * 1024 * 1024);
     int echoDelay = intIn(v, "echo-delay-ms", 0, 10_000);
+    int clientTokenMaxTtl = intIn(v, "client-token-max-ttl-seconds", 60, 366 * 86_400);
     Optional<URI> publicUrl = optional(v, "public-url").map(s -> httpUrl("public-url", s));
     List<String> origins = optional(v, "allowed-origins")
         .map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(o -> !o.isEmpty())
@@ -97,7 +99,7 @@ public final class ConfigLoader {
     });
     return new ServerConfig(v.get("host"), port, Path.of(v.get("data")), db, publicUrl, origins,
         Duration.ofMillis(echoDelay), maxBody, openAi, kek, optional(v, "plugins").map(Path::of),
-        optional(v, "policy").map(Path::of));
+        optional(v, "policy").map(Path::of), Duration.ofSeconds(clientTokenMaxTtl));
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

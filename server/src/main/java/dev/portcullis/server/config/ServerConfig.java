@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param keyEncryptionKey protects signing keys at rest; empty means {@code <data>/key-encryption.key}
  * @param pluginsDir a directory of plugin jars
  * @param policyFile a YAML policy replacing the built-in rule set (API.md section 7)
+ * @param clientTokenMaxTtl the longest lifetime a client token may be minted with
  */
 public record ServerConfig(
     String host,
@@ -29,7 +30,8 @@ public record ServerConfig(
     Optional<ModelCatalog.OpenAiEndpoint> openAi,
     Optional<String> keyEncryptionKey,
     Optional<Path> pluginsDir,
-    Optional<Path> policyFile) {
+    Optional<Path> policyFile,
+    Duration clientTokenMaxTtl) {
 
   public ServerConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -43,6 +45,7 @@ public record ServerConfig(
             + d.substring(d.indexOf('@') + 1)).orElse("sqlite") + ", publicUrl=" + publicUrl.orElse(null)
         + ", allowedOrigins=" + allowedOrigins + ", echoDelay=" + echoDelay + ", maxBodyBytes="
         + maxBodyBytes + ", openAi=" + openAi.orElse(null) + ", keyEncryptionKey="
-        + keyEncryptionKey.map(k -> "<redacted>").orElse("<data>") + ", pluginsDir=" + pluginsDir.orElse(null) + ", policyFile=" + policyFile.orElse(null) + "]";
+        + keyEncryptionKey.map(k -> "<redacted>").orElse("<data>") + ", pluginsDir=" + pluginsDir.orElse(null) + ", policyFile=" + policyFile.orElse(null)
+        + ", clientTokenMaxTtl=" + clientTokenMaxTtl + "]";
   }
 }

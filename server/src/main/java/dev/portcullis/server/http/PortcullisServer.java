@@ -2,11 +2,15 @@ package dev.portcullis.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.apikey.AdminKeyAuthenticator;
-import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.apikey.ApiKeys;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
+import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.authn.AuthenticatorChain;
 import dev.portcullis.core.authrule.AuthRules;
+import dev.portcullis.core.authz.Authorizer;
+import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
+import dev.portcullis.core.clienttoken.ClientTokenAuthenticator;
+import dev.portcullis.core.clienttoken.ClientTokens;
 import dev.portcullis.core.jwt.JwkSetCache;
 import dev.portcullis.core.jwt.ProviderTokenAuthenticator;
 import dev.portcullis.core.jwt.ProviderTokenExchange;
@@ -15,17 +19,15 @@ import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokenAuthenticator;
 import dev.portcullis.core.jwt.WorkspaceTokens;
 import dev.portcullis.core.model.ModelCatalog;
-import dev.portcullis.core.authz.Authorizer;
-import dev.portcullis.core.authz.CredentialLimitsAuthorizer;
 import dev.portcullis.core.policy.Policy;
 import dev.portcullis.core.policy.PolicyAuthorizer;
 import dev.portcullis.core.policy.PolicyException;
-import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
 import dev.portcullis.core.store.Store;
 import dev.portcullis.core.view.JsonMappers;
 import dev.portcullis.core.workspace.Revocations;
+import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.server.plugin.PluginDirectory;
 import dev.portcullis.store.JdbcStore;
@@ -97,8 +99,12 @@ public final class PortcullisServer implements AutoCloseable {
     ProviderTokenExchange exchange = new ProviderTokenExchange(providerTokens, store.authRules(), workspaceTokens);
 
     ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), clock, background);
+    ClientTokenAuthenticator clientTokenAuthenticator =
+        new ClientTokenAuthenticator(store.clientTokens(), revocations, clock);
+    ClientTokens clientTokens = new ClientTokens(store.clientTokens(), store.agents(), store.threads(), revocations,
+        clientTokenAuthenticator, clock, config.clientTokenMaxTtl());
     AuthenticatorChain authenticators = new AuthenticatorChain(List.of(
-        new AdminKeyAuthenticator(store.projects()), serverKeys,
+        new AdminKeyAuthenticator(store.projects()), serverKeys, clientTokenAuthenticator,
         new WorkspaceTokenAuthenticator(signingKeys, revocations, publicUrl::get, clock),
         providerTokenAuthenticator),
         plugins.authenticators());
@@ -133,6 +139,7 @@ public final class PortcullisServer implements AutoCloseable {
         http.setHeaderCacheCaseSensitive(true);
       });
       errors.install(cfg);
+      new CrossOrigin(origin, config.allowedOrigins(), store.clientTokens(), clock).install(cfg);
       cfg.requestLogger.http((ctx, ms) -> {
         String route = ctx.endpoints().list().isEmpty() ? "unmatched" : ctx.endpoint().path;
         String method = ctx.method().name();
@@ -156,6 +163,7 @@ public final class PortcullisServer implements AutoCloseable {
       new AuditRoutes(store.audit(), respond).register(routes);
       new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
+      new ClientTokenRoutes(clientTokens, respond, audit).register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
   }

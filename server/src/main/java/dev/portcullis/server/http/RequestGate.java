@@ -7,6 +7,8 @@ import dev.portcullis.core.authz.Authorizer;
 import dev.portcullis.core.authz.Decision;
 import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.authz.Resource;
+import dev.portcullis.core.clienttoken.ClientTokenAuthenticator;
+import dev.portcullis.core.clienttoken.Origins;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.spi.AuthnRequest;
@@ -150,9 +152,29 @@ final class RequestGate {
     }
   }
 
+  /**
+   * A client token bound to a hostname is honoured only from that origin, named by {@code Origin}
+   * or, without one, by {@code Referer} (API.md section 5). This guards against accidental use
+   * from another site, not against theft: anyone holding the token can send any header.
+   */
+  private void requireBoundOrigin(Context ctx, Principal principal, Operation operation, Optional<String> resourceId) {
+    if (principal.kind() != Principal.Kind.CLIENT
+        || !(principal.claims().get(ClientTokenAuthenticator.HOSTNAME_CLAIM) instanceof String hostname)) {
+      return;
+    }
+    Optional<String> origin = Origins.ofRequest(ctx.header("Origin"), ctx.header("Referer"));
+    if (origin.isEmpty() || !origin.get().equals(hostname)) {
+      String message = "This client token may be used only from " + hostname + ".";
+      audit.denied(principal, operation, resourceId, Optional.empty(), ErrorCode.ORIGIN_NOT_ALLOWED, message,
+          ErrorRenderer.requestId(ctx));
+      throw new PortcullisException(ErrorCode.ORIGIN_NOT_ALLOWED, message);
+    }
+  }
+
   private Access authorize(Context ctx, RouteOperation route, Principal principal) {
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Operation operation = route.operation();
+    requireBoundOrigin(ctx, principal, operation, resourceId);
     Decision decision = authorizer.decide(new AuthzRequest(principal, operation, resourceId,
         resources.lazily(principal.projectId(), operation, resourceId, () -> bodies.bytes(ctx))));
     return switch (decision) {

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A tiny HTTP client for tests: real requests over loopback, JSON in and out. */
@@ -22,10 +23,23 @@ public final class Api {
 
   private final String baseUrl;
   private final Optional<String> credential;
+  private final Map<String, String> headers;
 
   public Api(String baseUrl, Optional<String> credential) {
+    this(baseUrl, credential, Map.of());
+  }
+
+  private Api(String baseUrl, Optional<String> credential, Map<String, String> headers) {
     this.baseUrl = baseUrl;
     this.credential = credential;
+    this.headers = Map.copyOf(headers);
+  }
+
+  /** This client sending {@code name: value} on every request too, as a browser sends {@code Origin}. */
+  public Api withHeader(String name, String value) {
+    Map<String, String> more = new java.util.HashMap<>(headers);
+    more.put(name, value);
+    return new Api(baseUrl, credential, more);
   }
 
   public Reply get(String path) {
@@ -50,6 +64,7 @@ public final class Api {
   public HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
     credential.ifPresent(c -> b.header("Authorization", "Bearer " + c));
+    headers.forEach(b::header);
     return b;
   }
 

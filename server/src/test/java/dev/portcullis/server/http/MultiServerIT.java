@@ -118,4 +118,18 @@ class MultiServerIT {
     onB(bob).get("/v1/threads/" + thread).expectError(404, "not_found");
     assertThat(onB(bob).get("/v1/threads").expect(200).ids()).doesNotContain(thread);
   }
+
+  @Test
+  void clientTokenWhenRevokedOnOneServerThenRefusedOnTheOtherWithinOneSecond() throws InterruptedException {
+    String agent = project.agent();
+    com.fasterxml.jackson.databind.JsonNode minted = project.api().post("/v1/client-tokens", Map.of("policy",
+        List.of(Map.of("type", "agent", "id", agent, "access", List.of("read_agent"))))).expect(201).json();
+    String token = minted.get("token").asText();
+    // B has seen the token, so it answers from its cache from now on.
+    onB(token).get("/v1/agents/" + agent).expect(200);
+    onB(token).get("/v1/agents/" + agent).expect(200);
+    project.api().delete("/v1/client-tokens/" + minted.get("id").asText()).expect(204);
+    assertThat(millisUntil(onB(token), "/v1/agents/" + agent, 401)).isLessThan(1000);
+    onB(token).get("/v1/agents/" + agent).expectError(401, "token_revoked");
+  }
 }
