@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.core.store.AgentStore;
 import dev.portcullis.core.store.AuditStore;
 import dev.portcullis.core.store.AuthRuleStore;
+import dev.portcullis.core.store.ClientTokenStore;
 import dev.portcullis.core.store.RevocationStore;
 import dev.portcullis.core.store.SigningKeyStore;
 import dev.portcullis.core.store.ApiKeyStore;
@@ -17,6 +18,7 @@ import dev.portcullis.store.internal.Database;
 import dev.portcullis.store.internal.JdbcAgentStore;
 import dev.portcullis.store.internal.JdbcAuditStore;
 import dev.portcullis.store.internal.JdbcAuthRuleStore;
+import dev.portcullis.store.internal.JdbcClientTokenStore;
 import dev.portcullis.store.internal.JdbcRevocationStore;
 import dev.portcullis.store.internal.JdbcSigningKeyStore;
 import dev.portcullis.store.internal.JdbcApiKeyStore;
@@ -40,6 +42,7 @@ public final class JdbcStore implements Store {
   private final Database db;
   private final ProjectStore projects;
   private final ApiKeyStore apiKeys;
+  private final ClientTokenStore clientTokens;
   private final AgentStore agents;
   private final ThreadStore threads;
   private final MessageStore messages;
@@ -54,6 +57,7 @@ public final class JdbcStore implements Store {
     this.db = new Database(dataSource, dialect, clock);
     this.projects = new JdbcProjectStore(db);
     this.apiKeys = new JdbcApiKeyStore(db);
+    this.clientTokens = new JdbcClientTokenStore(db);
     this.agents = new JdbcAgentStore(db);
     this.threads = new JdbcThreadStore(db);
     this.messages = new JdbcMessageStore(db);
@@ -117,6 +121,7 @@ public final class JdbcStore implements Store {
 
   @Override public ProjectStore projects() { return projects; }
   @Override public ApiKeyStore apiKeys() { return apiKeys; }
+  @Override public ClientTokenStore clientTokens() { return clientTokens; }
   @Override public AgentStore agents() { return agents; }
   @Override public ThreadStore threads() { return threads; }
   @Override public MessageStore messages() { return messages; }

@@ -8,9 +8,11 @@ import dev.portcullis.core.domain.Project;
 import dev.portcullis.core.store.PageRequest;
 import dev.portcullis.core.store.Store;
 import dev.portcullis.core.store.ThreadStore.ThreadQuery;
+import dev.portcullis.store.internal.JdbcClientTokenStore;
 import dev.portcullis.store.internal.JdbcThreadStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,5 +45,20 @@ class SqliteStoreTest extends StoreContract {
     assertThat(threads.explainSearch(Scope.project(p.id()), new ThreadQuery(Optional.empty(), Map.of("owner", "ws_1")),
         PageRequest.first(20)))
         .anySatisfy(line -> assertThat(line).contains("USING INDEX threads_owner"));
+  }
+
+  /**
+   * Guards migration V5: its indexes are partial, and SQLite uses a partial index only when the
+   * query's WHERE implies the index's, so the statements must keep {@code revoked_at IS NULL}.
+   */
+  @Test
+  void clientTokensPlansWhenListingLiveOrCheckingAnOriginThenUseTheLiveIndexes() {
+    JdbcClientTokenStore tokens = (JdbcClientTokenStore) store.clientTokens();
+    Instant now = Instant.parse("2026-03-01T12:00:00Z");
+
+    assertThat(tokens.explainListLive("prj_1", now, PageRequest.first(20)))
+        .anySatisfy(line -> assertThat(line).contains("USING INDEX client_tokens_project_live"));
+    assertThat(tokens.explainAnyLiveWithHostname("https://app.example", now))
+        .anySatisfy(line -> assertThat(line).contains("USING INDEX client_tokens_hostname_live"));
   }
 }

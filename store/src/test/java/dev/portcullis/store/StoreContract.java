@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portcullis.core.apikey.ApiKey;
 import dev.portcullis.core.audit.AuditEvent;
 import dev.portcullis.core.authz.FilterCondition;
+import dev.portcullis.core.authz.IdRestriction;
 import dev.portcullis.core.authz.ResourceFilter;
 import dev.portcullis.core.authz.Scope;
+import dev.portcullis.core.clienttoken.ClientGrant;
+import dev.portcullis.core.clienttoken.ClientGrant.Access;
+import dev.portcullis.core.clienttoken.ClientToken;
 import dev.portcullis.core.domain.Agent;
 import dev.portcullis.core.domain.AgentThread;
 import dev.portcullis.core.domain.Message;
@@ -32,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -350,6 +355,242 @@ public abstract class StoreContract {
     }
 
     assertPagesOfTwoTwoOne(live, page -> store.apiKeys().list(p.id(), page));
+  }
+
+  // ---------------------------------------------------------------- client tokens
+
+  @Test
+  void clientTokensFindByHashWhenInsertedThenEqualsInsertedWithPolicyInGivenOrder() {
+    Project p = store.projects().create("acme");
+    // Neither sorted by type nor by id: only the order given can come back.
+    List<ClientGrant> policy = List.of(
+        new ClientGrant(ClientGrant.Type.THREAD, "thr_b", Set.of(Access.WRITE_MESSAGES, Access.READ_MESSAGES)),
+        new ClientGrant(ClientGrant.Type.AGENT, "agt_z", Set.of(Access.READ_AGENT)),
+        new ClientGrant(ClientGrant.Type.AGENT, "agt_a", Set.of(Access.values())),
+        new ClientGrant(ClientGrant.Type.THREAD, "thr_a", Set.of(Access.READ_MESSAGES)));
+    ClientToken token = new ClientToken(ResourceIds.next("ctk_"), p.id(), "hash-1", policy,
+        Optional.of("https://app.example:8443"), START_MILLIS.plus(Duration.ofHours(1)), START_MILLIS, Optional.empty());
+
+    store.clientTokens().insert(token);
+
+    assertThat(store.clientTokens().findByHash("hash-1")).contains(token);
+    assertThat(store.clientTokens().find(p.id(), token.id())).contains(token);
+    assertThat(store.clientTokens().findByHash("hash-1").orElseThrow().policy()).containsExactlyElementsOf(policy);
+  }
+
+  @Test
+  void clientTokensFindWhenHostnameAbsentThenEmptyNotBlank() {
+    Project p = store.projects().create("acme");
+    ClientToken token = clientToken(p, "hash-1", Optional.empty(), START_MILLIS.plusSeconds(60));
+
+    store.clientTokens().insert(token);
+
+    assertThat(store.clientTokens().findByHash("hash-1")).get().extracting(ClientToken::hostname)
+        .isEqualTo(Optional.empty());
+    assertThat(store.clientTokens().find(p.id(), token.id())).contains(token);
+  }
+
+  @Test
+  void clientTokensFindWhenUnknownHashOrIdOrAnotherProjectThenEmpty() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    ClientToken token = clientToken(p, "hash-1", Optional.empty(), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(token);
+
+    assertThat(store.clientTokens().findByHash("hash-2")).isEmpty();
+    assertThat(store.clientTokens().find(p.id(), "ctk_unknown")).isEmpty();
+    assertThat(store.clientTokens().find(other.id(), token.id())).isEmpty();
+  }
+
+  @Test
+  void clientTokensFindWhenRevokedOrExpiredThenStillFoundSoThatTheyCanBeRefusedAsSuch() {
+    Project p = store.projects().create("acme");
+    ClientToken expired = clientToken(p, "hash-e", Optional.empty(), START_MILLIS.minusSeconds(1));
+    ClientToken revoked = clientToken(p, "hash-r", Optional.empty(), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(expired);
+    store.clientTokens().insert(revoked);
+    Instant at = START_MILLIS.plusMillis(5);
+
+    store.clientTokens().revoke(p.id(), revoked.id(), at);
+
+    assertThat(store.clientTokens().findByHash("hash-e")).contains(expired);
+    assertThat(store.clientTokens().findByHash("hash-r")).get().extracting(ClientToken::revokedAt)
+        .isEqualTo(Optional.of(at));
+    assertThat(store.clientTokens().find(p.id(), revoked.id())).get().extracting(ClientToken::revokedAt)
+        .isEqualTo(Optional.of(at));
+  }
+
+  @Test
+  void clientTokensInsertWhenHashAlreadyStoredThenRefusedAndFirstTokenKept() {
+    Project p = store.projects().create("acme");
+    ClientToken first = clientToken(p, "hash-1", Optional.empty(), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(first);
+
+    assertThatThrownBy(() -> store.clientTokens().insert(clientToken(p, "hash-1", Optional.empty(),
+        START_MILLIS.plusSeconds(60))))
+        .isInstanceOfSatisfying(PortcullisException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.portcullis.core.error.ErrorCode.CONFLICT));
+    assertThat(store.clientTokens().findByHash("hash-1")).contains(first);
+    assertThat(store.clientTokens().listLive(p.id(), START_MILLIS, PageRequest.first(10)).data())
+        .containsExactly(first);
+  }
+
+  @Test
+  void clientTokensListLiveWhenSomeRevokedExpiredOrOfAnotherProjectThenOnlyLiveOfTheProjectOldestFirst() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    ClientToken a = clientToken(p, "hash-a", Optional.of("https://app.example"), START_MILLIS.plusSeconds(60));
+    ClientToken revoked = clientToken(p, "hash-r", Optional.empty(), START_MILLIS.plusSeconds(60));
+    ClientToken expired = clientToken(p, "hash-e", Optional.empty(), START_MILLIS.minusMillis(1));
+    ClientToken b = clientToken(p, "hash-b", Optional.empty(), START_MILLIS.plusSeconds(30));
+    for (ClientToken t : List.of(a, revoked, expired, clientToken(other, "hash-o", Optional.empty(),
+        START_MILLIS.plusSeconds(60)), b)) {
+      store.clientTokens().insert(t);
+    }
+    store.clientTokens().revoke(p.id(), revoked.id(), START_MILLIS);
+
+    assertThat(store.clientTokens().listLive(p.id(), START_MILLIS, PageRequest.first(10)).data())
+        .containsExactly(a, b);
+    assertThat(store.clientTokens().listLive(p.id(), START_MILLIS.plusSeconds(45), PageRequest.first(10)).data())
+        .containsExactly(a);
+    assertThat(store.clientTokens().listLive(p.id(), START_MILLIS.plusSeconds(61), PageRequest.first(10)).data())
+        .isEmpty();
+  }
+
+  /**
+   * Guards the edge of expiry: a token is refused from the millisecond after {@code expires_at},
+   * and a store must agree with {@link ClientToken#liveAt} to the nanosecond, or a token could
+   * be listed (or answer a preflight) while its requests are refused.
+   */
+  @Test
+  void clientTokensListLiveWhenNowIsExpiresAtThenLiveAndFromAnyInstantAfterThenNot() {
+    Project p = store.projects().create("acme");
+    Instant expiresAt = START_MILLIS.plusSeconds(60);
+    ClientToken token = clientToken(p, "hash-1", Optional.of("https://app.example"), expiresAt);
+    store.clientTokens().insert(token);
+
+    for (Instant now : List.of(expiresAt.minusMillis(1), expiresAt.minusNanos(1), expiresAt, expiresAt.plusNanos(1),
+        expiresAt.plusNanos(999_999), expiresAt.plusMillis(1))) {
+      boolean live = token.liveAt(now);
+      assertThat(store.clientTokens().listLive(p.id(), now, PageRequest.first(10)).data())
+          .as("listed at %s", now).hasSize(live ? 1 : 0);
+      assertThat(store.clientTokens().anyLiveWithHostname("https://app.example", now))
+          .as("bound origin live at %s", now).isEqualTo(live);
+    }
+    assertThat(token.liveAt(expiresAt)).isTrue();
+    assertThat(token.liveAt(expiresAt.plusNanos(1))).isFalse();
+  }
+
+  @Test
+  void clientTokensListLiveWhenFiveLiveAmongRevokedAndExpiredWithLimitTwoThenPagesOfTwoTwoOne() {
+    Project p = store.projects().create("acme");
+    List<ClientToken> live = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ClientToken revoked = clientToken(p, "hash-r" + i, Optional.empty(), START_MILLIS.plusSeconds(60));
+      store.clientTokens().insert(revoked);
+      store.clientTokens().revoke(p.id(), revoked.id(), START_MILLIS);
+      store.clientTokens().insert(clientToken(p, "hash-e" + i, Optional.empty(), START_MILLIS.minusSeconds(1)));
+      ClientToken token = clientToken(p, "hash-" + i, Optional.empty(), START_MILLIS.plusSeconds(60));
+      store.clientTokens().insert(token);
+      live.add(token);
+    }
+
+    assertPagesOfTwoTwoOne(live, page -> store.clientTokens().listLive(p.id(), START_MILLIS, page));
+  }
+
+  @Test
+  void clientTokensRevokeWhenLiveThenTrueOnceAndFirstRevocationKept() {
+    Project p = store.projects().create("acme");
+    ClientToken token = clientToken(p, "hash-1", Optional.empty(), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(token);
+    Instant first = Instant.parse("2026-03-01T12:00:10.456Z");
+
+    assertThat(store.clientTokens().revoke(p.id(), token.id(), first)).isTrue();
+    assertThat(store.clientTokens().revoke(p.id(), token.id(), first.plusSeconds(5))).isFalse();
+
+    assertThat(store.clientTokens().findByHash("hash-1")).get().extracting(ClientToken::revokedAt)
+        .isEqualTo(Optional.of(first));
+    assertThat(store.clientTokens().listLive(p.id(), START_MILLIS, PageRequest.first(10)).data()).isEmpty();
+  }
+
+  @Test
+  void clientTokensRevokeWhenTokenOfAnotherProjectThenFalseAndTokenStaysLive() {
+    Project owner = store.projects().create("owner");
+    Project intruder = store.projects().create("intruder");
+    ClientToken token = clientToken(owner, "hash-1", Optional.of("https://app.example"), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(token);
+
+    assertThat(store.clientTokens().revoke(intruder.id(), token.id(), START_MILLIS)).isFalse();
+
+    assertThat(store.clientTokens().findByHash("hash-1")).contains(token);
+    assertThat(store.clientTokens().listLive(owner.id(), START_MILLIS, PageRequest.first(10)).data())
+        .containsExactly(token);
+    assertThat(store.clientTokens().anyLiveWithHostname("https://app.example", START_MILLIS)).isTrue();
+  }
+
+  @Test
+  void clientTokensRevokeWhenUnknownIdThenFalse() {
+    Project p = store.projects().create("acme");
+    store.clientTokens().insert(clientToken(p, "hash-1", Optional.empty(), START_MILLIS.plusSeconds(60)));
+
+    assertThat(store.clientTokens().revoke(p.id(), "ctk_unknown", START_MILLIS)).isFalse();
+  }
+
+  /** Expiry is not revocation: an expired token can still be revoked, once. */
+  @Test
+  void clientTokensRevokeWhenExpiredButNotRevokedThenTrue() {
+    Project p = store.projects().create("acme");
+    ClientToken token = clientToken(p, "hash-1", Optional.empty(), START_MILLIS.minusSeconds(60));
+    store.clientTokens().insert(token);
+
+    assertThat(store.clientTokens().revoke(p.id(), token.id(), START_MILLIS)).isTrue();
+    assertThat(store.clientTokens().revoke(p.id(), token.id(), START_MILLIS)).isFalse();
+  }
+
+  @Test
+  void clientTokensAnyLiveWithHostnameWhenLiveTokenOfAnyProjectIsBoundThenTrue() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    store.clientTokens().insert(clientToken(p, "hash-1", Optional.empty(), START_MILLIS.plusSeconds(60)));
+    store.clientTokens().insert(clientToken(other, "hash-2", Optional.of("https://app.example"),
+        START_MILLIS.plusSeconds(60)));
+
+    assertThat(store.clientTokens().anyLiveWithHostname("https://app.example", START_MILLIS)).isTrue();
+  }
+
+  @Test
+  void clientTokensAnyLiveWithHostnameWhenOnlyRevokedExpiredOrOtherOriginsThenFalse() {
+    Project p = store.projects().create("acme");
+    ClientToken revoked = clientToken(p, "hash-r", Optional.of("https://app.example"), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(revoked);
+    store.clientTokens().revoke(p.id(), revoked.id(), START_MILLIS);
+    store.clientTokens().insert(clientToken(p, "hash-e", Optional.of("https://app.example"),
+        START_MILLIS.minusMillis(1)));
+    store.clientTokens().insert(clientToken(p, "hash-p", Optional.of("https://app.example:8443"),
+        START_MILLIS.plusSeconds(60)));
+    store.clientTokens().insert(clientToken(p, "hash-h", Optional.of("http://app.example"),
+        START_MILLIS.plusSeconds(60)));
+    store.clientTokens().insert(clientToken(p, "hash-s", Optional.of("https://app.example.evil"),
+        START_MILLIS.plusSeconds(60)));
+    store.clientTokens().insert(clientToken(p, "hash-n", Optional.empty(), START_MILLIS.plusSeconds(60)));
+
+    assertThat(store.clientTokens().anyLiveWithHostname("https://app.example", START_MILLIS)).isFalse();
+    assertThat(store.clientTokens().anyLiveWithHostname("https://app.example:8443", START_MILLIS)).isTrue();
+    assertThat(store.clientTokens().anyLiveWithHostname("https://app.example:8443", START_MILLIS.plusSeconds(61)))
+        .isFalse();
+  }
+
+  @Test
+  void clientTokensWhenProjectDeletedThenGoneWithIt() {
+    Project doomed = store.projects().create("doomed");
+    ClientToken token = clientToken(doomed, "hash-1", Optional.of("https://app.example"), START_MILLIS.plusSeconds(60));
+    store.clientTokens().insert(token);
+
+    store.projects().delete(doomed.id());
+
+    assertThat(store.clientTokens().findByHash("hash-1")).isEmpty();
+    assertThat(store.clientTokens().find(doomed.id(), token.id())).isEmpty();
+    assertThat(store.clientTokens().anyLiveWithHostname("https://app.example", START_MILLIS)).isFalse();
   }
 
   // ---------------------------------------------------------------- agents
@@ -913,6 +1154,218 @@ public abstract class StoreContract {
     assertThat(store.agents().delete(scope, blue.id())).isFalse();
   }
 
+  // ---------------------------------------------------------------- id restrictions (client tokens)
+
+  /** Two agents' threads in one project, created interleaved, and a thread of another project. */
+  private record Reach(Project p, Agent a, Agent b, AgentThread a1, AgentThread b1, AgentThread a2,
+      AgentThread b2, AgentThread foreign) {}
+
+  private Reach reach() {
+    Project p = store.projects().create("acme");
+    Project other = store.projects().create("other");
+    Agent a = agent(p);
+    Agent b = agent(p);
+    AgentThread a1 = thread(p, a, Map.of("team", "red"));
+    AgentThread b1 = thread(p, b, Map.of("team", "red"));
+    AgentThread a2 = thread(p, a, Map.of("team", "blue"));
+    AgentThread b2 = thread(p, b, Map.of("team", "blue"));
+    AgentThread foreign = thread(other, agent(other), Map.of("team", "red"));
+    return new Reach(p, a, b, a1, b1, a2, b2, foreign);
+  }
+
+  private static Scope restricted(Project p, IdRestriction... restrictions) {
+    return new Scope(p.id(), new ResourceFilter(List.of(), List.of(restrictions)));
+  }
+
+  private List<AgentThread> searchAll(Scope scope) {
+    Page<AgentThread> page = store.threads().search(scope, ThreadQuery.ALL, PageRequest.first(50));
+    assertThat(page.nextCursor()).isEmpty();
+    return page.data();
+  }
+
+  @Test
+  void threadsWhenIdRestrictionGrantsAnAgentAndAThreadThenThoseThreadsPassAndNoOthers() {
+    Reach r = reach();
+    Scope scope = restricted(r.p(), new IdRestriction(Set.of(r.b1().id()), Set.of(r.a().id())));
+
+    assertThat(searchAll(scope)).containsExactly(r.a1(), r.b1(), r.a2());
+    assertThat(store.threads().find(scope, r.a1().id())).contains(r.a1());
+    assertThat(store.threads().find(scope, r.b1().id())).contains(r.b1());
+    assertThat(store.threads().find(scope, r.b2().id())).isEmpty();
+    assertThat(store.threads().search(scope, new ThreadQuery(Optional.of(r.b().id()), Map.of()),
+        PageRequest.first(10)).data()).containsExactly(r.b1());
+  }
+
+  @Test
+  void threadsUpdateDeleteWhenIdRestrictionExcludesThreadThenNotFoundAndIntact() {
+    Reach r = reach();
+    Scope scope = restricted(r.p(), new IdRestriction(Set.of(r.b1().id()), Set.of(r.a().id())));
+
+    assertThat(store.threads().updateMetadata(scope, r.b2().id(), Map.of("taken", true))).isEmpty();
+    assertThat(store.threads().delete(scope, r.b2().id())).isFalse();
+    assertThat(store.threads().find(Scope.project(r.p().id()), r.b2().id())).contains(r.b2());
+
+    assertThat(store.threads().updateMetadata(scope, r.a2().id(), Map.of("n", 1))).get()
+        .extracting(AgentThread::metadata).isEqualTo(Map.of("n", 1));
+    assertThat(store.threads().updateMetadata(scope, r.b1().id(), Map.of("n", 2))).isPresent();
+    assertThat(store.threads().delete(scope, r.b1().id())).isTrue();
+    assertThat(store.threads().delete(scope, r.a1().id())).isTrue();
+    assertThat(searchAll(Scope.project(r.p().id()))).extracting(AgentThread::id)
+        .containsExactly(r.a2().id(), r.b2().id());
+  }
+
+  @Test
+  void threadsWhenIdRestrictionNamesAnotherProjectsThreadOrAgentThenStillNotFound() {
+    Reach r = reach();
+    Scope scope = restricted(r.p(), new IdRestriction(Set.of(r.foreign().id()), Set.of(r.foreign().agentId())));
+
+    assertThat(store.threads().find(scope, r.foreign().id())).isEmpty();
+    assertThat(store.threads().updateMetadata(scope, r.foreign().id(), Map.of())).isEmpty();
+    assertThat(store.threads().delete(scope, r.foreign().id())).isFalse();
+    assertThat(searchAll(scope)).isEmpty();
+  }
+
+  /** Guards the empty case: {@code IN ()} is no SQL, and dropping the restriction would show everything. */
+  @Test
+  void threadsWhenIdRestrictionIsEmptyThenNothingPasses() {
+    Reach r = reach();
+    Scope nothing = restricted(r.p(), new IdRestriction(Set.of(), Set.of()));
+
+    assertThat(searchAll(nothing)).isEmpty();
+    assertThat(store.threads().find(nothing, r.a1().id())).isEmpty();
+    assertThat(store.threads().updateMetadata(nothing, r.a1().id(), Map.of())).isEmpty();
+    assertThat(store.threads().delete(nothing, r.a1().id())).isFalse();
+    assertThat(store.threads().find(Scope.project(r.p().id()), r.a1().id())).contains(r.a1());
+  }
+
+  @Test
+  void threadsWhenIdRestrictionHasOnlyThreadIdsOrOnlyAgentIdsThenThatSideAlone() {
+    Reach r = reach();
+
+    assertThat(searchAll(restricted(r.p(), new IdRestriction(Set.of(r.a1().id(), r.b2().id()), Set.of()))))
+        .containsExactly(r.a1(), r.b2());
+    assertThat(searchAll(restricted(r.p(), new IdRestriction(Set.of(), Set.of(r.b().id())))))
+        .containsExactly(r.b1(), r.b2());
+  }
+
+  @Test
+  void threadsWhenTwoIdRestrictionsThenBothMustHold() {
+    Reach r = reach();
+    Scope scope = restricted(r.p(), new IdRestriction(Set.of(r.b1().id()), Set.of(r.a().id())),
+        new IdRestriction(Set.of(r.b1().id(), r.b2().id()), Set.of()));
+
+    assertThat(searchAll(scope)).containsExactly(r.b1());
+    assertThat(store.threads().find(scope, r.a1().id())).isEmpty();
+    assertThat(store.threads().find(scope, r.b2().id())).isEmpty();
+    assertThat(store.threads().delete(scope, r.b2().id())).isFalse();
+    assertThat(store.threads().find(scope, r.b1().id())).contains(r.b1());
+  }
+
+  @Test
+  void threadsWhenIdRestrictionAndMetadataConditionThenBothMustHold() {
+    Reach r = reach();
+    Scope scope = new Scope(r.p().id(), new ResourceFilter(List.of(new FilterCondition.Equals("team", "red")),
+        List.of(new IdRestriction(Set.of(r.b2().id()), Set.of(r.a().id())))));
+
+    assertThat(searchAll(scope)).containsExactly(r.a1());
+    assertThat(store.threads().find(scope, r.a2().id())).isEmpty();
+    assertThat(store.threads().find(scope, r.b2().id())).isEmpty();
+    assertThat(store.threads().find(scope, r.b1().id())).isEmpty();
+    assertThat(store.threads().updateMetadata(scope, r.b2().id(), Map.of("team", "red"))).isEmpty();
+    assertThat(store.threads().search(scope, metadata(Map.of("team", "blue")), PageRequest.first(10)).data())
+        .isEmpty();
+    assertThat(store.threads().find(scope, r.a1().id())).contains(r.a1());
+  }
+
+  /** Guards that ids are bound, not spliced into the SQL. */
+  @Test
+  void threadsWhenIdRestrictionHoldsSqlThenItIsAValueThatMatchesNothing() {
+    Reach r = reach();
+    Scope scope = restricted(r.p(), new IdRestriction(Set.of("x') OR ('1' = '1", "x' OR '1' = '1"),
+        Set.of("x') OR 1 = 1 --")));
+
+    assertThat(searchAll(scope)).isEmpty();
+    assertThat(store.threads().find(scope, r.a1().id())).isEmpty();
+  }
+
+  /** Guards that the restriction is applied in the query: filtering after the LIMIT would leave pages short. */
+  @Test
+  void threadsSearchWhenIdRestrictionExcludesEveryOtherThreadThenPagesStillFull() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Agent b = agent(p);
+    List<AgentThread> granted = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      thread(p, b, Map.of());
+      granted.add(thread(p, a, Map.of()));
+    }
+    Scope scope = restricted(p, new IdRestriction(Set.of(), Set.of(a.id())));
+
+    assertPagesOfTwoTwoOne(granted, page -> store.threads().search(scope, ThreadQuery.ALL, page));
+  }
+
+  @Test
+  void agentsWhenIdRestrictionGrantsSomeAgentsThenOnlyThoseFoundListedUpdatedDeleted() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Agent b = agent(p);
+    Agent c = agent(p);
+    Scope scope = restricted(p, new IdRestriction(Set.of(a.id(), c.id()), Set.of()));
+
+    assertThat(store.agents().list(scope, PageRequest.first(10)).data()).containsExactly(a, c);
+    assertThat(store.agents().find(scope, a.id())).contains(a);
+    assertThat(store.agents().find(scope, b.id())).isEmpty();
+    assertThat(store.agents().update(scope, b.id(), renameTo("taken"))).isEmpty();
+    assertThat(store.agents().delete(scope, b.id())).isFalse();
+    assertThat(store.agents().find(Scope.project(p.id()), b.id())).contains(b);
+
+    assertThat(store.agents().update(scope, a.id(), renameTo("renamed"))).get()
+        .extracting(Agent::name).isEqualTo("renamed");
+    assertThat(store.agents().delete(scope, c.id())).isTrue();
+    assertThat(store.agents().list(Scope.project(p.id()), PageRequest.first(10)).data())
+        .extracting(Agent::id).containsExactly(a.id(), b.id());
+  }
+
+  /**
+   * Agents have no agent_id: a restriction's agent ids never widen what agents pass (and must not
+   * reach the SQL, where the column would be unknown), so with no ids nothing passes.
+   */
+  @Test
+  void agentsWhenIdRestrictionHasAgentIdsThenOnlyItsIdsCount() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Agent b = agent(p);
+
+    Scope byAgentIdOnly = restricted(p, new IdRestriction(Set.of(), Set.of(a.id(), b.id())));
+    assertThat(store.agents().list(byAgentIdOnly, PageRequest.first(10)).data()).isEmpty();
+    assertThat(store.agents().find(byAgentIdOnly, a.id())).isEmpty();
+    assertThat(store.agents().delete(byAgentIdOnly, a.id())).isFalse();
+
+    Scope both = restricted(p, new IdRestriction(Set.of(a.id()), Set.of(a.id(), b.id())));
+    assertThat(store.agents().list(both, PageRequest.first(10)).data()).containsExactly(a);
+    assertThat(store.agents().find(both, b.id())).isEmpty();
+  }
+
+  @Test
+  void agentsWhenIdRestrictionIsEmptyOrTwoAreAndedOrMetadataConditionAddedThenAllMustHold() {
+    Project p = store.projects().create("acme");
+    Agent red = store.agents().create(p.id(), new NewAgent("red", "echo", Optional.empty(), Map.of("team", "red")));
+    Agent blue = store.agents().create(p.id(), new NewAgent("blue", "echo", Optional.empty(), Map.of("team", "blue")));
+    Agent green = store.agents().create(p.id(), new NewAgent("green", "echo", Optional.empty(), Map.of("team", "green")));
+    IdRestriction redOrBlue = new IdRestriction(Set.of(red.id(), blue.id()), Set.of());
+
+    assertThat(store.agents().list(restricted(p, new IdRestriction(Set.of(), Set.of())), PageRequest.first(10))
+        .data()).isEmpty();
+    assertThat(store.agents().list(restricted(p, redOrBlue, new IdRestriction(Set.of(blue.id(), green.id()),
+        Set.of())), PageRequest.first(10)).data()).containsExactly(blue);
+    Scope redOrBlueAndRed = new Scope(p.id(), new ResourceFilter(List.of(new FilterCondition.Equals("team", "red")),
+        List.of(redOrBlue)));
+    assertThat(store.agents().list(redOrBlueAndRed, PageRequest.first(10)).data()).containsExactly(red);
+    assertThat(store.agents().find(redOrBlueAndRed, blue.id())).isEmpty();
+    assertThat(store.agents().update(redOrBlueAndRed, blue.id(), renameTo("taken"))).isEmpty();
+    assertThat(store.agents().find(Scope.project(p.id()), green.id())).contains(green);
+  }
+
   // ---------------------------------------------------------------- pagination
 
   @Test
@@ -1339,6 +1792,14 @@ public abstract class StoreContract {
   private ApiKey apiKey(Project p, String hash, Optional<Instant> expiresAt) {
     return new ApiKey(ResourceIds.next("key_"), p.id(), "ci", "pk_live_ab12", hash, START_MILLIS, expiresAt,
         Optional.empty(), Optional.empty());
+  }
+
+  /** A live-or-not token of {@code p} with a policy of one agent grant and one thread grant. */
+  private ClientToken clientToken(Project p, String hash, Optional<String> hostname, Instant expiresAt) {
+    return new ClientToken(ResourceIds.next("ctk_"), p.id(), hash, List.of(
+        new ClientGrant(ClientGrant.Type.AGENT, "agt_1", Set.of(Access.READ_AGENT, Access.READ_MESSAGES)),
+        new ClientGrant(ClientGrant.Type.THREAD, "thr_1", Set.of(Access.WRITE_MESSAGES))),
+        hostname, expiresAt, START_MILLIS, Optional.empty());
   }
 
   private Agent agent(Project p) {

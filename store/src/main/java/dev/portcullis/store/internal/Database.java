@@ -31,6 +31,7 @@ public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final ObjectMapper JSON = JsonMappers.create();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() {};
 
   private final DataSource dataSource;
   private final Dialect dialect;
@@ -149,6 +150,15 @@ public final class Database {
       return JSON.readValue(json, MAP);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored metadata is not JSON", e);
+    }
+  }
+
+  /** A stored JSON array of objects, such as a client token's policy. */
+  public static List<Map<String, Object>> listOfMapsFromJson(String json) {
+    try {
+      return JSON.readValue(json, LIST_OF_MAPS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is not an array of objects", e);
     }
   }
 

@@ -33,13 +33,13 @@ public final class JdbcAgentStore implements AgentStore {
 
   @Override
   public Optional<Agent> find(Scope scope, String id) {
-    ScopeSql where = ScopeSql.of(db, scope).andId(id);
+    ScopeSql where = ScopeSql.agents(db, scope).andId(id);
     return db.queryOne("SELECT * FROM agents WHERE " + where.where(), JdbcAgentStore::map, where.paramsArray());
   }
 
   @Override
   public Page<Agent> list(Scope scope, PageRequest page) {
-    ScopeSql where = ScopeSql.of(db, scope);
+    ScopeSql where = ScopeSql.agents(db, scope);
     return Paging.page(db, "SELECT * FROM agents WHERE " + where.where(), JdbcAgentStore::map, page, where.params());
   }
 
@@ -54,7 +54,7 @@ public final class JdbcAgentStore implements AgentStore {
     Agent updated = new Agent(a.id(), a.projectId(), patch.name().orElse(a.name()),
         patch.model().orElse(a.model()), patch.system().or(a::system),
         patch.metadata().orElse(a.metadata()), a.createdAt(), now);
-    ScopeSql where = ScopeSql.of(db, scope).andId(id);
+    ScopeSql where = ScopeSql.agents(db, scope).andId(id);
     Object[] params = concat(new Object[] {updated.name(), updated.model(), updated.system().orElse(null),
         Database.toJson(updated.metadata()), now}, where.paramsArray());
     int changed = db.update("UPDATE agents SET name = ?, model = ?, system = ?, metadata = "
@@ -64,7 +64,7 @@ public final class JdbcAgentStore implements AgentStore {
 
   @Override
   public boolean delete(Scope scope, String id) {
-    ScopeSql where = ScopeSql.of(db, scope).andId(id);
+    ScopeSql where = ScopeSql.agents(db, scope).andId(id);
     return db.update("DELETE FROM agents WHERE " + where.where(), where.paramsArray()) == 1;
   }
 

@@ -35,7 +35,7 @@ public final class JdbcThreadStore implements ThreadStore {
 
   @Override
   public Optional<AgentThread> find(Scope scope, String id) {
-    ScopeSql where = ScopeSql.of(db, scope).andId(id);
+    ScopeSql where = ScopeSql.threads(db, scope).andId(id);
     return db.queryOne("SELECT * FROM threads WHERE " + where.where(), JdbcThreadStore::map, where.paramsArray());
   }
 
@@ -56,7 +56,7 @@ public final class JdbcThreadStore implements ThreadStore {
   }
 
   private ScopeSql searchWhere(Scope scope, ThreadQuery query) {
-    ScopeSql scoped = ScopeSql.of(db, scope);
+    ScopeSql scoped = ScopeSql.threads(db, scope);
     StringBuilder where = new StringBuilder(scoped.where());
     List<Object> params = new ArrayList<>(scoped.params());
     query.agentId().ifPresent(agentId -> {
@@ -74,7 +74,7 @@ public final class JdbcThreadStore implements ThreadStore {
       return Optional.empty();
     }
     Instant now = db.now();
-    ScopeSql where = ScopeSql.of(db, scope).andId(id);
+    ScopeSql where = ScopeSql.threads(db, scope).andId(id);
     int changed = db.update("UPDATE threads SET metadata = " + db.jsonParam() + ", updated_at = ? WHERE "
         + where.where(), JdbcAgentStore.concat(new Object[] {Database.toJson(metadata), now}, where.paramsArray()));
     AgentThread t = current.get();
@@ -85,7 +85,7 @@ public final class JdbcThreadStore implements ThreadStore {
 
   @Override
   public boolean delete(Scope scope, String id) {
-    ScopeSql where = ScopeSql.of(db, scope).andId(id);
+    ScopeSql where = ScopeSql.threads(db, scope).andId(id);
     return db.update("DELETE FROM threads WHERE " + where.where(), where.paramsArray()) == 1;
   }
 

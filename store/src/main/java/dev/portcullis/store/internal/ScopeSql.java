@@ -1,27 +1,69 @@
 package dev.portcullis.store.internal;
 
 import dev.portcullis.core.authz.FilterCondition;
+import dev.portcullis.core.authz.IdRestriction;
 import dev.portcullis.core.authz.Scope;
 import dev.portcullis.store.Dialect;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A WHERE clause that confines a query to a {@link Scope}: the project, and every metadata
- * condition of its filter, all as bound parameters (keys too, except the indexed ones that
- * {@link Database#metadataValue} names as constants).
+ * A WHERE clause that confines a query to a {@link Scope}: the project, every metadata
+ * condition of its filter, and every id restriction of it, all as bound parameters (keys too,
+ * except the indexed ones that {@link Database#metadataValue} names as constants). A statement
+ * on agents or threads takes its clause from {@link #agents} or {@link #threads}, never builds
+ * its own, so that no part of a filter can be left out.
  */
 record ScopeSql(String where, List<Object> params) {
 
-  static ScopeSql of(Database db, Scope scope) {
+  /** The clause for a statement on the {@code agents} table, which has no {@code agent_id}. */
+  static ScopeSql agents(Database db, Scope scope) {
+    return of(db, scope, false);
+  }
+
+  /** The clause for a statement on the {@code threads} table. */
+  static ScopeSql threads(Database db, Scope scope) {
+    return of(db, scope, true);
+  }
+
+  private static ScopeSql of(Database db, Scope scope, boolean hasAgentId) {
     List<Object> params = new ArrayList<>();
     params.add(scope.projectId());
     StringBuilder where = new StringBuilder("project_id = ?");
     for (FilterCondition condition : scope.filter().conditions()) {
       append(db, condition, where, params);
     }
+    for (IdRestriction restriction : scope.filter().idRestrictions()) {
+      append(restriction, hasAgentId, where, params);
+    }
     return new ScopeSql(where.toString(), params);
+  }
+
+  /**
+   * Adds {@code AND (id IN (...) OR agent_id IN (...))}, each part only when it has values,
+   * and {@code AND 1 = 0} when neither has. On a table without {@code agent_id} the agent ids
+   * are left out: an agent's own id is all it can be restricted by, and leaving out one side
+   * of an OR can only let fewer rows through.
+   */
+  private static void append(IdRestriction restriction, boolean hasAgentId, StringBuilder where, List<Object> params) {
+    List<String> parts = new ArrayList<>(2);
+    if (!restriction.ids().isEmpty()) {
+      parts.add(in("id", restriction.ids(), params));
+    }
+    if (hasAgentId && !restriction.agentIds().isEmpty()) {
+      parts.add(in("agent_id", restriction.agentIds(), params));
+    }
+    where.append(parts.isEmpty() ? " AND 1 = 0" : " AND (" + String.join(" OR ", parts) + ")");
+  }
+
+  private static String in(String column, Set<String> values, List<Object> params) {
+    // Sorted, so that the same restriction gives the same statement text every time.
+    List<String> sorted = values.stream().sorted().toList();
+    params.addAll(sorted);
+    return column + " IN (" + String.join(", ", Collections.nCopies(sorted.size(), "?")) + ")";
   }
 
   /** Adds {@code AND metadata.key = value} for each entry. */
