@@ -18,6 +18,7 @@ class ClientTokenLimitsTest {
 
   private static final CredentialLimitsAuthorizer LIMITS = new CredentialLimitsAuthorizer();
 
+  @SafeVarargs
   private static Principal token(Map<String, Object>... grants) {
     return new Principal(Principal.Kind.CLIENT, "ctk_1", Optional.of("prj_1"), Optional.empty(), List.of(),
         Optional.empty(), "ctk_1", Map.of("policy", List.of(grants)));

@@ -13,9 +13,32 @@ import java.util.Optional;
  * authorization step decided on. Handlers pass {@link #scope()} to the store and check nothing
  * themselves.
  */
-public record Access(Optional<Principal> principal, ResourceFilter filter, Map<String, Object> ruleMetadata) {
+public record Access(Optional<Principal> principal, ResourceFilter filter, Map<String, Object> ruleMetadata,
+    CredentialCheck credentialCheck) {
 
   static final Access ANONYMOUS = new Access(Optional.empty(), ResourceFilter.NONE, Map.of());
+
+  /** An access whose credential is not checked again. */
+  public Access(Optional<Principal> principal, ResourceFilter filter, Map<String, Object> ruleMetadata) {
+    this(principal, filter, ruleMetadata, CredentialCheck.NONE);
+  }
+
+  /** This access with {@code check} asking again about its credential. */
+  Access withCheck(CredentialCheck check) {
+    return new Access(principal, filter, ruleMetadata, check);
+  }
+
+  /**
+   * Asks again whether the request's credential still holds, for streams that outlive the
+   * request's admission (API.md section 4: an expired or revoked credential ends the stream).
+   */
+  @FunctionalInterface
+  public interface CredentialCheck {
+    CredentialCheck NONE = Optional::empty;
+
+    /** Empty while the credential holds; else the refusal it would get now, such as {@code token_revoked}. */
+    Optional<PortcullisException> lapsed();
+  }
 
   /**
    * The caller's metadata for a new resource with the rules' metadata stamped on it.

@@ -44,7 +44,7 @@ public final class ErrorRenderer {
   }
 
   /** The error body for {@code code}, as written on every channel. */
-  public Map<String, Object> body(ErrorCode code, String message, String requestId) {
+  public static Map<String, Object> body(ErrorCode code, String message, String requestId) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", code.code());
     error.put("message", message);

@@ -41,7 +41,7 @@ final class JettyErrorHandler extends ErrorHandler {
       case 414 -> "The request URI is too long.";
       default -> status >= 500 ? "Internal error." : "The request is malformed.";
     };
-    byte[] body = json.writeValueAsBytes(renderer.body(code, text, ResourceIds.requestId()));
+    byte[] body = json.writeValueAsBytes(ErrorRenderer.body(code, text, ResourceIds.requestId()));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);

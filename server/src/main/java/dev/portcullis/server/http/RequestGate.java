@@ -79,7 +79,24 @@ final class RequestGate {
       }
       throw e;
     }
-    return authorize(ctx, route, principal);
+    return authorize(ctx, route, principal).withCheck(recheck(credential, headersFor(ctx), principal));
+  }
+
+  /**
+   * Authenticates {@code credential} again, as a stream does between events: from the
+   * authenticators' caches, so that revocation, which they consult on every call, ends it.
+   */
+  private Access.CredentialCheck recheck(Optional<Credential> credential, Map<String, List<String>> headers,
+      Principal principal) {
+    return () -> {
+      try {
+        Principal now = authenticators.authenticate(new AuthnRequest(credential, headers));
+        return now.credentialId().equals(principal.credentialId()) ? Optional.empty()
+            : Optional.of(new PortcullisException(ErrorCode.TOKEN_REVOKED, "The credential changed."));
+      } catch (PortcullisException refused) {
+        return Optional.of(refused);
+      }
+    };
   }
 
   /**

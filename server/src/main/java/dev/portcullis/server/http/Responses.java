@@ -28,6 +28,15 @@ final class Responses {
     write(ctx, 201, body);
   }
 
+  /** {@code value} as one line of JSON, for an SSE {@code data:} line. */
+  String json(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response bodies are always serialisable", e);
+    }
+  }
+
   void noContent(Context ctx) {
     ctx.status(204);
   }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** Threads, their messages and runs, and run streams (API.md section 4). */
 final class ThreadRoutes {
@@ -132,13 +133,13 @@ final class ThreadRoutes {
     });
     routes.post("/v1/threads/{id}/runs/stream", THREADS, CREATE_RUN, (ctx, access) -> {
       Run run = startRun(ctx, access);
-      stream(ctx, run.id(), 0);
+      stream(ctx, access, run.id(), 0);
     });
     routes.get("/v1/threads/{id}/runs/{run_id}", THREADS, READ, (ctx, access) ->
         respond.ok(ctx, runs.view(run(ctx, access))));
     routes.getStream("/v1/threads/{id}/runs/{run_id}/stream", THREADS, READ, (ctx, access) -> {
       Run run = run(ctx, access);
-      stream(ctx, run.id(), lastEventId(ctx));
+      stream(ctx, access, run.id(), lastEventId(ctx));
     });
   }
 
@@ -160,10 +161,25 @@ final class ThreadRoutes {
     return runs.start(thread, agent, input);
   }
 
-  private void stream(Context ctx, String runId, long after) throws Exception {
+  /**
+   * Streams the run's events from {@code after}. Between events (at least every poll of
+   * {@link RunEvents}) the credential is checked again: once it has expired or been revoked, a
+   * last {@code event: error} names the code and the stream ends; the run goes on, and a client
+   * with a fresh credential resumes with {@code Last-Event-ID}.
+   */
+  private void stream(Context ctx, Access access, String runId, long after) throws Exception {
     SseStream sse = SseStream.start(ctx.res());
+    BooleanSupplier open = () -> {
+      if (!sse.isOpen()) {
+        return false;
+      }
+      Optional<PortcullisException> lapsed = access.credentialCheck().lapsed();
+      lapsed.ifPresent(refusal -> sse.sendError(respond.json(ErrorRenderer.body(refusal.code(), refusal.getMessage(),
+          ErrorRenderer.requestId(ctx)).get("error"))));
+      return lapsed.isEmpty();
+    };
     try {
-      events.follow(runId, after, sse::send, sse::isOpen);
+      events.follow(runId, after, sse::send, open);
     } catch (UncheckedIOException clientGone) {
       // The client disconnected; the run goes on and can be rejoined.
     }

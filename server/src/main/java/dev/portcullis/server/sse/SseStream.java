@@ -43,6 +43,18 @@ public final class SseStream {
     write("id: " + id + "\nevent: " + event + "\ndata: " + data + "\n\n");
   }
 
+  /**
+   * Sends the stream's last event, {@code event: error} with {@code data} (the API's error
+   * object as JSON), without an id: it is no run event, and resuming must not skip past it.
+   */
+  public void sendError(String data) {
+    try {
+      write("event: error\ndata: " + data + "\n\n");
+    } catch (UncheckedIOException clientGone) {
+      // Nobody is listening any more; the stream ends all the same.
+    }
+  }
+
   /** Whether no write has failed yet. */
   public boolean isOpen() {
     return open;

@@ -56,6 +56,7 @@ class ClientTokenIT {
   }
 
   /** Mints a token with {@code policy}; returns its value. */
+  @SafeVarargs
   static String mint(Map<String, Object>... policy) {
     return project.api().post("/v1/client-tokens", Map.of("policy", List.of(policy))).expect(201).json()
         .get("token").asText();
