@@ -1769,6 +1769,28 @@ public abstract class StoreContract {
     assertThat(store.runs().events(run.id(), completed.id())).isEmpty();
   }
 
+  @Test
+  void runsThreadEventsWhenSeveralRunsAndThreadsThenEveryRunOfThatThreadAfterIdInOrder() {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread elsewhere = thread(p, a, Map.of());
+    Run first = store.runs().create(t.id(), a.id());
+    Run second = store.runs().create(t.id(), a.id());
+    Run foreign = store.runs().create(elsewhere.id(), a.id());
+    RunEvent e1 = store.runs().appendEvent(first.id(), "run.created", "{}");
+    store.runs().appendEvent(foreign.id(), "run.created", "{}");
+    RunEvent e2 = store.runs().appendEvent(second.id(), "run.created", "{}");
+    RunEvent e3 = store.runs().appendEvent(first.id(), "run.completed", "{}");
+    store.runs().appendEvent(foreign.id(), "run.completed", "{}");
+    RunEvent e4 = store.runs().appendEvent(second.id(), "run.completed", "{}");
+
+    assertThat(store.runs().threadEvents(t.id(), 0)).containsExactly(e1, e2, e3, e4);
+    assertThat(store.runs().threadEvents(t.id(), e2.id())).containsExactly(e3, e4);
+    assertThat(store.runs().threadEvents(t.id(), e4.id())).isEmpty();
+    assertThat(store.runs().threadEvents("thr_missing", 0)).isEmpty();
+  }
+
   // ---------------------------------------------------------------- fixtures
 
   /** One of everything in a project, to see what a delete takes with it. */

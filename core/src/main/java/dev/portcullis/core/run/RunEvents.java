@@ -70,6 +70,33 @@ public final class RunEvents {
     return last;
   }
 
+  /**
+   * Hands {@code sink} every event of every run of the thread with an id above {@code afterId},
+   * in id order, until {@code open} turns false: a thread subscription (API.md section 8). The
+   * store is read every {@link #POLL}, so events of runs executing on any server sharing the
+   * database arrive within that. An interrupt ends the wait at once.
+   *
+   * @return the id of the last event handed on, or {@code afterId} if none
+   */
+  public long followThread(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
+      throws InterruptedException {
+    long last = afterId;
+    while (open.getAsBoolean()) {
+      List<RunEvent> events = store.threadEvents(threadId, last);
+      for (RunEvent event : events) {
+        if (!open.getAsBoolean()) {
+          return last;
+        }
+        sink.accept(event);
+        last = event.id();
+      }
+      if (events.isEmpty()) {
+        Thread.sleep(POLL);
+      }
+    }
+    return last;
+  }
+
   /** A generation counter that readers wait on. */
   private static final class Signal {
     private final ReentrantLock lock = new ReentrantLock();

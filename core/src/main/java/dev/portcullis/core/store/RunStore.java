@@ -26,4 +26,10 @@ public interface RunStore {
 
   /** The run's events with an id greater than {@code afterId}, in order. */
   List<RunEvent> events(String runId, long afterId);
+
+  /**
+   * The events of every run of the thread with an id greater than {@code afterId}, in id order:
+   * what a WebSocket subscription to the thread delivers (API.md section 8).
+   */
+  List<RunEvent> threadEvents(String threadId, long afterId);
 }

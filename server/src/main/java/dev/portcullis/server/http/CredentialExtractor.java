@@ -29,13 +29,36 @@ final class CredentialExtractor {
   }
 
   static Optional<Credential> extract(Context ctx, boolean queryTokenAllowed, PublicOrigin origin) {
+    return extract(ctx, queryTokenAllowed, List.of(), origin);
+  }
+
+  /**
+   * The credential of a WebSocket upgrade: as {@link #extract} with {@code ?token=} allowed, or
+   * the {@code bearer.} value of {@code Sec-WebSocket-Protocol}. A cookie there must come with
+   * the server's own {@code Origin} (cross-site WebSocket hijacking).
+   */
+  static Optional<Credential> extractUpgrade(Context ctx, PublicOrigin origin) {
+    List<String> subprotocolTokens = WebSocketProtocols.offered(ctx).stream()
+        .filter(p -> p.startsWith(WebSocketProtocols.BEARER_PREFIX))
+        .map(p -> p.substring(WebSocketProtocols.BEARER_PREFIX.length())).toList();
+    return extract(ctx, true, subprotocolTokens, origin);
+  }
+
+  private static Optional<Credential> extract(Context ctx, boolean queryTokenAllowed, List<String> subprotocolTokens,
+      PublicOrigin origin) {
     List<String> headers = Collections.list(ctx.req().getHeaders("Authorization"));
     List<String> queryTokens = ctx.queryParams("token");
-    if (headers.size() + queryTokens.size() > 1) {
+    if (headers.size() + queryTokens.size() + subprotocolTokens.size() > 1) {
       throw PortcullisException.invalidRequest("The request carries more than one credential.");
     }
     if (headers.size() == 1) {
       return Optional.of(new Credential(bearerValue(headers.getFirst()), Credential.Source.AUTHORIZATION_HEADER));
+    }
+    if (subprotocolTokens.size() == 1) {
+      if (subprotocolTokens.getFirst().isEmpty()) {
+        throw new PortcullisException(ErrorCode.INVALID_TOKEN, "The bearer. subprotocol carries no credential.");
+      }
+      return Optional.of(new Credential(subprotocolTokens.getFirst(), Credential.Source.SUBPROTOCOL));
     }
     if (queryTokens.size() == 1) {
       if (!queryTokenAllowed) {
@@ -81,11 +104,12 @@ final class CredentialExtractor {
   /**
    * A cookie is sent by the browser whatever page made the request, so it is honoured only
    * from this server's own origin: a foreign {@code Origin} is refused, and a state-changing
-   * request must carry the server's own (CSRF).
+   * request or a WebSocket upgrade must carry the server's own (CSRF, cross-site WebSocket hijacking).
    */
   private static void requireCookieOrigin(Context ctx, PublicOrigin origin) {
     String requestOrigin = ctx.header("Origin");
-    boolean safe = ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD");
+    boolean upgrade = ctx.header("Sec-WebSocket-Version") != null;
+    boolean safe = !upgrade && (ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD"));
     if (requestOrigin != null || !safe) {
       origin.requireSameOrigin(ctx);
     }

@@ -79,8 +79,17 @@ final class CrossOrigin {
     });
   }
 
+  /**
+   * Whether {@code origin} (normalized, as {@link Origins#ofRequest} gives it) is this server's own
+   * or one of {@code --allowed-origins}: where a browser may open a WebSocket with a credential
+   * that is not bound to a hostname.
+   */
+  boolean ownOrConfigured(String origin) {
+    return configured.contains(origin) || origin.equals(own.origin());
+  }
+
   private boolean allowed(String origin) {
-    if (configured.contains(origin) || origin.equals(own.origin())) {
+    if (ownOrConfigured(origin)) {
       return true;
     }
     Instant now = clock.instant();

@@ -7,6 +7,7 @@ import dev.portcullis.core.secret.ResourceIds;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.servlet.JavalinWsServletContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,14 +34,20 @@ public final class ErrorRenderer {
    * {@code config}'s app through this renderer.
    */
   public void install(JavalinConfig config) {
-    config.routes.before(ctx -> {
-      String id = ResourceIds.requestId();
-      ctx.attribute(REQUEST_ID, id);
-      ctx.header("X-Request-Id", id);
-    });
+    config.routes.before(ErrorRenderer::assignRequestId);
     config.routes.exception(PortcullisException.class, (e, ctx) -> render(ctx, e));
     config.routes.exception(HttpResponseException.class, (e, ctx) -> renderJavalin(ctx, e));
     config.routes.exception(Exception.class, (e, ctx) -> renderUnexpected(ctx, e));
+  }
+
+  /**
+   * Gives the request its id ({@code X-Request-Id}). HTTP before-handlers do not run on a
+   * WebSocket upgrade, so {@link Routes#websocket} calls this itself.
+   */
+  static void assignRequestId(Context ctx) {
+    String id = ResourceIds.requestId();
+    ctx.attribute(REQUEST_ID, id);
+    ctx.header("X-Request-Id", id);
   }
 
   /** The error body for {@code code}, as written on every channel. */
@@ -89,10 +96,25 @@ public final class ErrorRenderer {
     if (code == ErrorCode.RATE_LIMITED && ctx.res().getHeader("Retry-After") == null) {
       ctx.header("Retry-After", "1");
     }
+    byte[] body;
     try {
-      ctx.contentType("application/json").result(json.writeValueAsBytes(body(code, message, requestId(ctx))));
+      body = json.writeValueAsBytes(body(code, message, requestId(ctx)));
     } catch (java.io.IOException e) {
       throw new IllegalStateException("an error body is always serialisable", e);
+    }
+    ctx.contentType("application/json");
+    if (ctx instanceof JavalinWsServletContext) {
+      // A refused WebSocket upgrade: Javalin sends the status and headers but never a result,
+      // so the body is written here, and the connection is not upgraded.
+      try {
+        ctx.res().setContentLength(body.length);
+        ctx.res().getOutputStream().write(body);
+        ctx.res().flushBuffer();
+      } catch (java.io.IOException clientGone) {
+        LOG.debug("could not send a refused upgrade's error body (request {})", requestId(ctx));
+      }
+    } else {
+      ctx.result(body);
     }
   }
 

@@ -139,7 +139,8 @@ public final class PortcullisServer implements AutoCloseable {
         http.setHeaderCacheCaseSensitive(true);
       });
       errors.install(cfg);
-      new CrossOrigin(origin, config.allowedOrigins(), store.clientTokens(), clock).install(cfg);
+      CrossOrigin crossOrigin = new CrossOrigin(origin, config.allowedOrigins(), store.clientTokens(), clock);
+      crossOrigin.install(cfg);
       cfg.requestLogger.http((ctx, ms) -> {
         String route = ctx.endpoints().list().isEmpty() ? "unmatched" : ctx.endpoint().path;
         String method = ctx.method().name();
@@ -164,8 +165,10 @@ public final class PortcullisServer implements AutoCloseable {
       new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
       new ClientTokenRoutes(clientTokens, respond, audit).register(routes);
+      new WebSocketRoutes(gate, crossOrigin, store.threads(), events, json, clock).register(routes);
     });
-    Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers());
+    Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers(),
+        app.unsafe.internalRouter.allWsHandlers());
   }
 
   /**

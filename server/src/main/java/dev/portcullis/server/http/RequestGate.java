@@ -69,7 +69,19 @@ final class RequestGate {
     if (route.selfAuthenticated()) {
       throw new IllegalStateException("a self-authenticated route is admitted through unverified()");
     }
-    Optional<Credential> credential = CredentialExtractor.extract(ctx, route.queryToken(), origin);
+    return admit(ctx, route, CredentialExtractor.extract(ctx, route.queryToken(), origin));
+  }
+
+  /**
+   * Admits a WebSocket upgrade: its credential may also travel in the {@code bearer.}
+   * subprotocol (API.md section 2). The returned access's {@link Access#credentialCheck()}
+   * re-authenticates that credential for the socket's lifetime.
+   */
+  Access admitUpgrade(Context ctx, RouteOperation route) {
+    return admit(ctx, route, CredentialExtractor.extractUpgrade(ctx, origin));
+  }
+
+  private Access admit(Context ctx, RouteOperation route, Optional<Credential> credential) {
     Principal principal;
     try {
       principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
@@ -192,13 +204,29 @@ final class RequestGate {
     Optional<String> resourceId = Optional.ofNullable(ctx.pathParamMap().get("id"));
     Operation operation = route.operation();
     requireBoundOrigin(ctx, principal, operation, resourceId);
+    return decide(principal, operation, resourceId, () -> bodies.bytes(ctx), ErrorRenderer.requestId(ctx));
+  }
+
+  /**
+   * Authorizes an operation that a WebSocket frame names on resource {@code id}, exactly as the
+   * gate authorizes the REST route naming it (a {@code subscribe} is {@code GET /v1/threads/{id}}).
+   * The socket's credential was checked at the upgrade and is re-checked by the socket itself.
+   *
+   * @throws PortcullisException the denial: {@code not_found} when the caller cannot see the
+   *     resource, else the rule's code
+   */
+  Access authorizeFrame(Principal principal, Operation operation, String id, String requestId) {
+    return decide(principal, operation, Optional.of(id), () -> new byte[0], requestId);
+  }
+
+  private Access decide(Principal principal, Operation operation, Optional<String> resourceId,
+      java.util.function.Supplier<byte[]> body, String requestId) {
     Decision decision = authorizer.decide(new AuthzRequest(principal, operation, resourceId,
-        resources.lazily(principal.projectId(), operation, resourceId, () -> bodies.bytes(ctx))));
+        resources.lazily(principal.projectId(), operation, resourceId, body)));
     return switch (decision) {
       case Decision.Allowed allowed -> new Access(Optional.of(principal), allowed.filter(), allowed.ruleMetadata());
       case Decision.Denied denied -> {
-        audit.denied(principal, operation, resourceId, denied.rule(), denied.code(), denied.reason(),
-            ErrorRenderer.requestId(ctx));
+        audit.denied(principal, operation, resourceId, denied.rule(), denied.code(), denied.reason(), requestId);
         // API.md section 7: a deny on a resource the caller cannot see is still 404, so that a
         // 403 never confirms that another user's, another project's or a missing resource exists.
         if (resourceId.isPresent() && (operation.resource() == Resource.THREADS || operation.resource() == Resource.AGENTS)

@@ -8,8 +8,12 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsHandlerEntry;
+import io.javalin.websocket.WsHandlerType;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The route table. The only way to add a route is with its {@link Operation}, and every
@@ -80,6 +84,24 @@ final class Routes {
         ctx -> handler.handle(ctx, gate.unverified(ctx, route)), Set.of(route)));
   }
 
+  /**
+   * A WebSocket endpoint. The gate admits the upgrade request like any GET route (its credential
+   * may also travel in {@code ?token=} or the {@code bearer.} subprotocol), then
+   * {@code beforeUpgrade} runs with the resulting access; anything either throws is answered as
+   * an HTTP error and the connection is never upgraded. {@code socket} configures the upgraded
+   * connection's handlers.
+   */
+  void websocket(String path, Resource resource, Action action, GatedHandler beforeUpgrade,
+      Consumer<WsConfig> socket) {
+    RouteOperation route = new RouteOperation(Operation.of(resource, action), true, false);
+    config.routes.addEndpoint(new Endpoint(HandlerType.WEBSOCKET_BEFORE_UPGRADE, path,
+        ctx -> {
+          ErrorRenderer.assignRequestId(ctx);
+          beforeUpgrade.handle(ctx, gate.admitUpgrade(ctx, route));
+        }, Set.of(route)));
+    config.routes.addWsHandler(WsHandlerType.WEBSOCKET, path, socket);
+  }
+
   private static RouteOperation gated(Resource resource, Action action, boolean queryToken) {
     return new RouteOperation(Operation.of(resource, action), queryToken, false);
   }
@@ -91,18 +113,42 @@ final class Routes {
 
   /** @throws IllegalStateException naming the first endpoint that has no operation */
   static void requireEveryRouteMapped(List<ParsedEndpoint> endpoints) {
+    requireEveryRouteMapped(endpoints, List.of());
+  }
+
+  /**
+   * @throws IllegalStateException naming the first endpoint that has no operation, or the first
+   *     WebSocket path that is upgraded without a mapped upgrade endpoint (one registered around
+   *     {@link #websocket})
+   */
+  static void requireEveryRouteMapped(List<ParsedEndpoint> endpoints, List<WsHandlerEntry> sockets) {
     for (ParsedEndpoint parsed : endpoints) {
       Endpoint e = parsed.endpoint;
-      if (e.method.isHttpMethod() && e.metadata(RouteOperation.class) == null) {
+      if (isRoute(e) && e.metadata(RouteOperation.class) == null) {
         throw new IllegalStateException("route " + e.method + " " + e.path
             + " has no (resource, action); register it through Routes");
       }
     }
+    for (WsHandlerEntry socket : sockets) {
+      boolean mapped = endpoints.stream().map(p -> p.endpoint).anyMatch(e -> e.method == HandlerType.WEBSOCKET_BEFORE_UPGRADE
+          && e.path.equals(socket.getPath()) && e.metadata(RouteOperation.class) != null);
+      if (!mapped) {
+        throw new IllegalStateException("WebSocket " + socket.getPath()
+            + " has no (resource, action); register it through Routes.websocket");
+      }
+    }
   }
 
-  /** The operation of every registered route, for the route-table test and the docs. */
+  /** The operation of every registered route, for the route-table test and the docs; a WebSocket is its GET. */
   static List<String> describe(List<ParsedEndpoint> endpoints) {
-    return endpoints.stream().filter(p -> p.endpoint.method.isHttpMethod()).map(p -> p.endpoint.method + " " + p.endpoint.path + " -> "
-        + p.endpoint.metadata(RouteOperation.class).operation()).toList();
+    return endpoints.stream().filter(p -> isRoute(p.endpoint))
+        .map(p -> (p.endpoint.method == HandlerType.WEBSOCKET_BEFORE_UPGRADE ? HandlerType.GET : p.endpoint.method)
+            + " " + p.endpoint.path + " -> " + p.endpoint.metadata(RouteOperation.class).operation())
+        .toList();
+  }
+
+  /** An HTTP route or a WebSocket's upgrade; not a before or after filter. */
+  private static boolean isRoute(Endpoint e) {
+    return e.method.isHttpMethod() || e.method == HandlerType.WEBSOCKET_BEFORE_UPGRADE;
   }
 }

@@ -61,6 +61,14 @@ public final class JdbcRunStore implements RunStore {
         runId, afterId);
   }
 
+  @Override
+  public List<RunEvent> threadEvents(String threadId, long afterId) {
+    return db.query("SELECT e.seq, e.run_id, e.event, e.data FROM run_events e JOIN runs r ON r.id = e.run_id"
+            + " WHERE r.thread_id = ? AND e.seq > ? ORDER BY e.seq",
+        rs -> new RunEvent(rs.getLong("seq"), rs.getString("run_id"), rs.getString("event"), rs.getString("data")),
+        threadId, afterId);
+  }
+
   private static Run map(ResultSet rs) throws SQLException {
     return new Run(rs.getString("id"), rs.getString("thread_id"), rs.getString("agent_id"),
         Run.Status.fromWire(rs.getString("status")), Optional.ofNullable(rs.getString("error")),
