@@ -43,6 +43,9 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +132,18 @@ public final class PortcullisServer implements AutoCloseable {
       cfg.http.compressionStrategy = CompressionStrategy.NONE; // would buffer SSE events
       cfg.startup.showJavalinBanner = false;
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler(errors, json)));
+      cfg.jetty.modifyServletContextHandler(handler -> {
+        // Javalin's WebSocket upgrade reads the servlet session, which creates one for every
+        // attempt, authenticated or not. Portcullis keeps no server-side sessions: they are
+        // neither cached nor sent as a JSESSIONID cookie, so a flood of upgrades holds no memory.
+        SessionHandler sessions = handler.getSessionHandler();
+        if (sessions != null) {
+          sessions.setUsingCookies(false);
+          NullSessionCache cache = new NullSessionCache(sessions);
+          cache.setSessionDataStore(new NullSessionDataStore());
+          sessions.setSessionCache(cache);
+        }
+      });
       cfg.jetty.modifyHttpConfiguration(http -> {
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);

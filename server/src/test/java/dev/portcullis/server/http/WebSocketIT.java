@@ -93,7 +93,8 @@ class WebSocketIT {
   void upgradeWhenNoCredentialThen401JsonAndNoUpgrade() throws Exception {
     String response = RawHttp.once(server.server.port(), upgrade("/v1/ws", ""));
     assertThat(response).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"portcullis\"")
-        .contains("\"code\":\"unauthenticated\"").doesNotContain("Sec-WebSocket-Accept");
+        .contains("\"code\":\"unauthenticated\"").doesNotContain("Sec-WebSocket-Accept")
+        .doesNotContain("JSESSIONID").doesNotContain("Set-Cookie");
     assertThat(handshakeStatus(wsUrl(""), b -> { })).isEqualTo(401);
   }
 
