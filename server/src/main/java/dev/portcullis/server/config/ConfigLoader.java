@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.core.model.ModelCatalog;
+import dev.portcullis.server.ws.SocketLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,6 +47,12 @@ public final class ConfigLoader {
     d.put("plugins", "");
     d.put("policy", "");
     d.put("client-token-max-ttl-seconds", Long.toString(dev.portcullis.core.clienttoken.ClientTokens.DEFAULT_MAX_TTL.toSeconds()));
+    SocketLimits ws = SocketLimits.DEFAULTS;
+    d.put("ws-max-frame-bytes", Integer.toString(ws.maxFrameBytes()));
+    d.put("ws-frames-per-second", Integer.toString(ws.framesPerSecond()));
+    d.put("ws-frame-burst", Integer.toString(ws.frameBurst()));
+    d.put("ws-idle-timeout-ms", Long.toString(ws.idleTimeout().toMillis()));
+    d.put("ws-max-sockets-per-principal", Integer.toString(ws.socketsPerPrincipal()));
     return Map.copyOf(d);
   }
 
@@ -72,6 +79,10 @@ public final class ConfigLoader {
     long maxBody = intIn(v, "max-body-bytes", 1024, 64 * 1024 * 1024);
     int echoDelay = intIn(v, "echo-delay-ms", 0, 10_000);
     int clientTokenMaxTtl = intIn(v, "client-token-max-ttl-seconds", 60, 366 * 86_400);
+    SocketLimits socketLimits = new SocketLimits(intIn(v, "ws-max-frame-bytes", 1024, 16 * 1024 * 1024),
+        intIn(v, "ws-frames-per-second", 1, 10_000), intIn(v, "ws-frame-burst", 1, 10_000),
+        Duration.ofMillis(intIn(v, "ws-idle-timeout-ms", 100, 86_400_000)),
+        intIn(v, "ws-max-sockets-per-principal", 1, 100_000));
     Optional<URI> publicUrl = optional(v, "public-url").map(s -> httpUrl("public-url", s));
     List<String> origins = optional(v, "allowed-origins")
         .map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(o -> !o.isEmpty())
@@ -99,7 +110,7 @@ public final class ConfigLoader {
     });
     return new ServerConfig(v.get("host"), port, Path.of(v.get("data")), db, publicUrl, origins,
         Duration.ofMillis(echoDelay), maxBody, openAi, kek, optional(v, "plugins").map(Path::of),
-        optional(v, "policy").map(Path::of), Duration.ofSeconds(clientTokenMaxTtl));
+        optional(v, "policy").map(Path::of), Duration.ofSeconds(clientTokenMaxTtl), socketLimits);
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

@@ -1,6 +1,7 @@
 package dev.portcullis.server.config;
 
 import dev.portcullis.core.model.ModelCatalog;
+import dev.portcullis.server.ws.SocketLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param pluginsDir a directory of plugin jars
  * @param policyFile a YAML policy replacing the built-in rule set (API.md section 7)
  * @param clientTokenMaxTtl the longest lifetime a client token may be minted with
+ * @param socketLimits frame size, frame rate, idle timeout and sockets per principal of {@code GET /v1/ws}
  */
 public record ServerConfig(
     String host,
@@ -31,7 +33,8 @@ public record ServerConfig(
     Optional<String> keyEncryptionKey,
     Optional<Path> pluginsDir,
     Optional<Path> policyFile,
-    Duration clientTokenMaxTtl) {
+    Duration clientTokenMaxTtl,
+    SocketLimits socketLimits) {
 
   public ServerConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -46,6 +49,6 @@ public record ServerConfig(
         + ", allowedOrigins=" + allowedOrigins + ", echoDelay=" + echoDelay + ", maxBodyBytes="
         + maxBodyBytes + ", openAi=" + openAi.orElse(null) + ", keyEncryptionKey="
         + keyEncryptionKey.map(k -> "<redacted>").orElse("<data>") + ", pluginsDir=" + pluginsDir.orElse(null) + ", policyFile=" + policyFile.orElse(null)
-        + ", clientTokenMaxTtl=" + clientTokenMaxTtl + "]";
+        + ", clientTokenMaxTtl=" + clientTokenMaxTtl + ", socketLimits=" + socketLimits + "]";
   }
 }

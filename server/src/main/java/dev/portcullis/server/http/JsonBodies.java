@@ -53,6 +53,16 @@ public final class JsonBodies {
     } else {
       requireJson(ctx);
     }
+    return parse(body, type);
+  }
+
+  /**
+   * Reads {@code body}, a JSON object, as {@code type} with the rules of a request body; a frame
+   * of a WebSocket is read with them too.
+   *
+   * @throws PortcullisException {@code invalid_request} naming the field that is unknown or of the wrong type
+   */
+  public <T> T parse(byte[] body, Class<T> type) {
     try {
       T value = strict.readValue(body, type);
       if (value == null) {

@@ -144,6 +144,14 @@ public final class PortcullisServer implements AutoCloseable {
           sessions.setSessionCache(cache);
         }
       });
+      cfg.jetty.modifyWebSocketServletFactory(factory -> {
+        // The socket enforces ws-max-frame-bytes itself, closing with 4008 and a reason; Jetty's
+        // own bound (1009, message too big) is set above it so that it only stops the absurd.
+        factory.setMaxTextMessageSize(Math.max(64L * 1024, 4L * config.socketLimits().maxFrameBytes()));
+        // The socket closes an idle client with 4008 after ws-idle-timeout-ms; Jetty's own idle
+        // timeout (1001, default 30 s) must not end a quiet client sooner.
+        factory.setIdleTimeout(config.socketLimits().idleTimeout().plusSeconds(30));
+      });
       cfg.jetty.modifyHttpConfiguration(http -> {
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
@@ -174,13 +182,15 @@ public final class PortcullisServer implements AutoCloseable {
       new OpsRoutes(store, metrics, respond).register(routes);
       new ProjectRoutes(store.projects(), apiKeys, respond, audit).register(routes);
       new AgentRoutes(store.agents(), models, respond).register(routes);
-      new ThreadRoutes(store, runs, events, respond).register(routes);
+      ThreadRoutes threadRoutes = new ThreadRoutes(store, runs, events, respond);
+      threadRoutes.register(routes);
       new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond, audit).register(routes);
       new AuditRoutes(store.audit(), respond).register(routes);
       new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
       new ClientTokenRoutes(clientTokens, respond, audit).register(routes);
-      new WebSocketRoutes(gate, crossOrigin, store.threads(), events, json, clock).register(routes);
+      new WebSocketRoutes(gate, crossOrigin, store.threads(), threadRoutes, events, config.socketLimits(), json, clock)
+          .register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers(),
         app.unsafe.internalRouter.allWsHandlers());

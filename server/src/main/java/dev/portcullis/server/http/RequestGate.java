@@ -11,6 +11,7 @@ import dev.portcullis.core.clienttoken.ClientTokenAuthenticator;
 import dev.portcullis.core.clienttoken.Origins;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
+import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.Credential;
 import dev.portcullis.spi.Principal;
@@ -216,7 +217,58 @@ final class RequestGate {
    *     resource, else the rule's code
    */
   Access authorizeFrame(Principal principal, Operation operation, String id, String requestId) {
-    return decide(principal, operation, Optional.of(id), () -> new byte[0], requestId);
+    return authorizeFrame(principal, operation, id, new byte[0], requestId);
+  }
+
+  /**
+   * As {@link #authorizeFrame(Principal, Operation, String, String)} for a frame that carries
+   * what the REST route reads as its body ({@code run} is {@code POST /v1/threads/{id}/runs}
+   * with {@code {"input"}}), so that rules on the body decide alike.
+   */
+  Access authorizeFrame(Principal principal, Operation operation, String id, byte[] body, String requestId) {
+    return decide(principal, operation, Optional.of(id), () -> body, requestId);
+  }
+
+  /**
+   * Authenticates a credential that arrived in a WebSocket {@code auth} frame by the rules of
+   * the upgrade's {@code ?token=}: never an admin or server key, a client token bound to a
+   * hostname only from that origin (the socket's {@code Origin} or {@code Referer}), and
+   * authorized for the socket's own operation. The returned access's
+   * {@link Access#credentialCheck()} re-authenticates it for the rest of the socket's life.
+   *
+   * @param origin the upgrade request's {@code Origin} header, if any
+   * @param referer the upgrade request's {@code Referer} header, if any
+   * @throws PortcullisException {@code invalid_request} for an admin or server key,
+   *     the chain's {@code 401}, {@code origin_not_allowed}, or the authorizer's denial
+   */
+  Access admitFrameCredential(String token, Optional<String> origin, Optional<String> referer,
+      RouteOperation route, String requestId) {
+    if (token.startsWith(SecretKind.ADMIN_KEY.prefix()) || token.startsWith(SecretKind.SERVER_KEY.prefix())) {
+      throw PortcullisException.invalidRequest(
+          "Admin and server keys must not be sent in a frame; send them in the upgrade's Authorization header.");
+    }
+    Optional<Credential> credential = Optional.of(new Credential(token, Credential.Source.QUERY));
+    Principal principal;
+    try {
+      principal = authenticators.authenticate(new AuthnRequest(credential, Map.of()));
+    } catch (PortcullisException e) {
+      if (e.code().status() == 401) {
+        audit.authenticationFailed(credential, e.code(), e.getMessage(), requestId);
+      }
+      throw e;
+    }
+    if (principal.kind() == Principal.Kind.CLIENT
+        && principal.claims().get(ClientTokenAuthenticator.HOSTNAME_CLAIM) instanceof String hostname) {
+      Optional<String> from = Origins.ofRequest(origin.orElse(null), referer.orElse(null));
+      if (from.isEmpty() || !from.get().equals(hostname)) {
+        String message = "This client token may be used only from " + hostname + ".";
+        audit.denied(principal, route.operation(), Optional.empty(), Optional.empty(), ErrorCode.ORIGIN_NOT_ALLOWED,
+            message, requestId);
+        throw new PortcullisException(ErrorCode.ORIGIN_NOT_ALLOWED, message);
+      }
+    }
+    return decide(principal, route.operation(), Optional.empty(), () -> new byte[0], requestId)
+        .withCheck(recheck(credential, Map.of(), principal));
   }
 
   private Access decide(Principal principal, Operation operation, Optional<String> resourceId,

@@ -144,8 +144,26 @@ final class ThreadRoutes {
   }
 
   private Run startRun(Context ctx, Access access) {
-    CreateRun body = respond.bodies().read(ctx, CreateRun.class);
-    AgentThread thread = thread(ctx, access);
+    return startRun(access, ctx.pathParam("id"), respond.bodies().read(ctx, CreateRun.class));
+  }
+
+  /**
+   * Starts a run on thread {@code threadId} as {@code POST /v1/threads/{id}/runs} does; the
+   * caller has authorized {@code threads.create_run} on that thread into {@code access}. The
+   * WebSocket's {@code run} frame comes here too.
+   *
+   * @param body the request body: {@code {"input": {"messages": [...]}}}
+   * @return the run, started; its events follow on the thread
+   * @throws PortcullisException {@code not_found} when the access does not see the thread,
+   *     {@code invalid_request} for bad input
+   */
+  Run startRun(Access access, String threadId, byte[] body) {
+    return startRun(access, threadId, respond.bodies().parse(body, CreateRun.class));
+  }
+
+  private Run startRun(Access access, String threadId, CreateRun body) {
+    AgentThread thread = store.threads().find(access.scope(), threadId)
+        .orElseThrow(() -> PortcullisException.notFound("Thread"));
     if (body.input() == null || body.input().messages() == null) {
       throw PortcullisException.invalidRequest("input.messages is required.");
     }

@@ -1,26 +1,33 @@
 package dev.portcullis.server.http;
 
+import static dev.portcullis.core.authz.Action.CREATE_RUN;
 import static dev.portcullis.core.authz.Action.READ;
 import static dev.portcullis.core.authz.Resource.THREADS;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.clienttoken.ClientTokenAuthenticator;
 import dev.portcullis.core.clienttoken.Origins;
+import dev.portcullis.core.domain.RunEvent;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.store.ThreadStore;
 import dev.portcullis.core.view.JsonViews;
+import dev.portcullis.server.ws.SocketLimits;
 import dev.portcullis.server.ws.SocketSession;
 import dev.portcullis.spi.Principal;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * {@code GET /v1/ws} (API.md section 8). The upgrade is admitted by the gate before any
@@ -33,21 +40,33 @@ final class WebSocketRoutes {
 
   static final String PATH = "/v1/ws";
   private static final String ACCESS = "portcullis.ws-access";
+  /** The socket itself is threads.read; see {@link #register}. */
+  private static final RouteOperation SOCKET = new RouteOperation(Operation.of(THREADS, READ), true, false);
+  /** Seconds a client refused for holding too many sockets is asked to wait; sockets live long. */
+  private static final String RETRY_AFTER_SECONDS = "30";
 
   private final RequestGate gate;
   private final CrossOrigin crossOrigin;
   private final ThreadStore threads;
+  private final ThreadRoutes runs;
   private final RunEvents events;
+  private final SocketLimits limits;
   private final ObjectMapper json;
   private final Clock clock;
-  private final Map<WsContext, SocketSession> sessions = new ConcurrentHashMap<>();
+  private final Map<WsContext, Open> sessions = new ConcurrentHashMap<>();
+  /** Open sockets by {@link #holder} of their principal. */
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
 
-  WebSocketRoutes(RequestGate gate, CrossOrigin crossOrigin, ThreadStore threads, RunEvents events,
-      ObjectMapper json, Clock clock) {
+  private record Open(SocketSession session, String holder) {}
+
+  WebSocketRoutes(RequestGate gate, CrossOrigin crossOrigin, ThreadStore threads, ThreadRoutes runs,
+      RunEvents events, SocketLimits limits, ObjectMapper json, Clock clock) {
     this.gate = gate;
     this.crossOrigin = crossOrigin;
     this.threads = threads;
+    this.runs = runs;
     this.events = events;
+    this.limits = limits;
     this.json = json;
     this.clock = clock;
   }
@@ -60,6 +79,8 @@ final class WebSocketRoutes {
       ws.onConnect(ctx -> {
         Access access = ctx.attribute(ACCESS);
         Principal principal = access.caller();
+        Optional<String> origin = Optional.ofNullable(ctx.header("Origin"));
+        Optional<String> referer = Optional.ofNullable(ctx.header("Referer"));
         SocketSession session = new SocketSession(new SocketSession.Peer() {
           @Override
           public void send(String text) {
@@ -70,30 +91,50 @@ final class WebSocketRoutes {
           public void close(int code, String reason) {
             ctx.closeSession(code, reason);
           }
-        }, principal, JsonViews.principal(principal), access.credentialCheck()::lapsed,
-            new ReadableThreads(principal), json, clock);
-        sessions.put(ctx, session);
+        }, credential(access), new AuthorizedThreads(),
+            (token, requestId) -> credential(gate.admitFrameCredential(token, origin, referer, SOCKET, requestId)),
+            limits, json, clock);
+        String holder = holder(principal);
+        sessions.put(ctx, new Open(session, holder));
+        // The count was checked before the upgrade; upgrades racing past it are closed here.
+        if (held.merge(holder, 1, Integer::sum) > limits.socketsPerPrincipal()) {
+          session.closed();
+          ctx.closeSession(4008, "too_many_sockets: at most " + limits.socketsPerPrincipal() + " per principal");
+          return;
+        }
         session.opened();
       });
       ws.onMessage(ctx -> {
-        SocketSession session = sessions.get(ctx);
-        if (session != null) {
-          session.received(ctx.message());
+        Open open = sessions.get(ctx);
+        if (open != null) {
+          open.session().received(ctx.message());
         }
       });
-      ws.onClose(ctx -> {
-        SocketSession session = sessions.remove(ctx);
-        if (session != null) {
-          session.closed();
-        }
-      });
-      ws.onError(ctx -> {
-        SocketSession session = sessions.remove(ctx);
-        if (session != null) {
-          session.closed();
-        }
-      });
+      ws.onClose(ctx -> ended(ctx));
+      ws.onError(ctx -> ended(ctx));
     });
+  }
+
+  private void ended(WsContext ctx) {
+    Open open = sessions.remove(ctx);
+    if (open != null) {
+      open.session().closed();
+      held.computeIfPresent(open.holder(), (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  private static SocketSession.Credential credential(Access access) {
+    Principal principal = access.caller();
+    return new SocketSession.Credential(principal, JsonViews.principal(principal), access.credentialCheck()::lapsed);
+  }
+
+  /**
+   * Whose sockets count together against {@link SocketLimits#socketsPerPrincipal()}: one
+   * identity of one kind in one project and workspace (a client token is its own identity).
+   */
+  private static String holder(Principal principal) {
+    return principal.kind().wireName() + '\n' + principal.projectId().orElse("") + '\n'
+        + principal.workspaceId().orElse("") + '\n' + principal.identity();
   }
 
   /**
@@ -102,6 +143,11 @@ final class WebSocketRoutes {
    */
   private void beforeUpgrade(Context ctx, Access access) {
     requireAllowedOrigin(ctx, access.caller());
+    if (held.getOrDefault(holder(access.caller()), 0) >= limits.socketsPerPrincipal()) {
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+      throw new PortcullisException(ErrorCode.RATE_LIMITED, "This principal holds " + limits.socketsPerPrincipal()
+          + " WebSockets already, the most it may; close one first.");
+    }
     List<String> offered = WebSocketProtocols.offered(ctx);
     if (offered.contains(WebSocketProtocols.PORTCULLIS)) {
       // Answer portcullis, never the bearer. entry that carries the credential.
@@ -138,23 +184,30 @@ final class WebSocketRoutes {
     }
   }
 
-  /** The threads one socket's principal may read, decided by the engine as for {@code GET /v1/threads/{id}}. */
-  private final class ReadableThreads implements SocketSession.Threads {
-    private final Principal principal;
-
-    ReadableThreads(Principal principal) {
-      this.principal = principal;
-    }
+  /** Threads as a socket's principal may use them, each use authorized by the engine as its REST route. */
+  private final class AuthorizedThreads implements SocketSession.Threads {
 
     @Override
-    public void requireReadable(String threadId, String requestId) {
+    public void requireReadable(Principal principal, String threadId, String requestId) {
       Access access = gate.authorizeFrame(principal, Operation.of(THREADS, READ), threadId, requestId);
       threads.find(access.scope(), threadId).orElseThrow(() -> PortcullisException.notFound("Thread"));
     }
 
     @Override
-    public void follow(String threadId, long afterId, java.util.function.Consumer<dev.portcullis.core.domain.RunEvent> sink,
-        java.util.function.BooleanSupplier open) throws InterruptedException {
+    public String startRun(Principal principal, String threadId, JsonNode input, String requestId) {
+      byte[] body;
+      try {
+        body = json.writeValueAsBytes(input.isMissingNode() ? Map.of() : Map.of("input", input));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a parsed frame is always serialisable", e);
+      }
+      Access access = gate.authorizeFrame(principal, Operation.of(THREADS, CREATE_RUN), threadId, body, requestId);
+      return runs.startRun(access, threadId, body).id();
+    }
+
+    @Override
+    public void follow(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
+        throws InterruptedException {
       events.followThread(threadId, afterId, sink, open);
     }
   }

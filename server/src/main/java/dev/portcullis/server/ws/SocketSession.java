@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * frames, streams the run events of the threads it subscribes to, and ends the connection when
  * its credential lapses (close code {@code 4001} when it expired, {@code 4003} when it was
  * revoked or access was withdrawn), after warning with {@code auth.expiring} 30 s before it
- * expires.
+ * expires. An {@code auth} frame swaps in a fresh credential of the same principal; a
+ * {@code run} frame starts a run. The client is held to {@link SocketLimits}: a frame too
+ * large, too many frames or none for too long closes the socket with {@code 4008}.
  *
  * <p>Each subscription and the credential watch run on their own virtual thread; frames are
  * sent one at a time under a lock, so the session may be called from any thread.
@@ -51,51 +53,81 @@ public final class SocketSession {
     void close(int code, String reason);
   }
 
-  /** The threads the session's principal may read, and their events. */
+  /** The threads a principal may read or run on, and their events. */
   public interface Threads {
     /**
      * @throws PortcullisException as {@code GET /v1/threads/{id}} would refuse the principal,
      *     {@code not_found} when it cannot see the thread
      */
-    void requireReadable(String threadId, String requestId);
+    void requireReadable(Principal principal, String threadId, String requestId);
+
+    /**
+     * Starts a run as {@code POST /v1/threads/{id}/runs} with body {@code {"input"}} would.
+     *
+     * @return the run's id
+     * @throws PortcullisException as that route would refuse the principal or the input
+     */
+    String startRun(Principal principal, String threadId, JsonNode input, String requestId);
 
     /** See {@link dev.portcullis.core.run.RunEvents#followThread}. */
     void follow(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
         throws InterruptedException;
   }
 
+  /** Authenticates the credential of an {@code auth} frame by the rules of the upgrade. */
+  @FunctionalInterface
+  public interface Authentication {
+    /** @throws PortcullisException as the upgrade would refuse the credential */
+    Credential authenticate(String token, String requestId);
+  }
+
+  /**
+   * A credential the socket runs on: who it proved, as {@code GET /v1/me} shows it, and its check.
+   *
+   * @param lapsed empty while the credential holds, else the refusal it would get now
+   */
+  public record Credential(Principal principal, Map<String, Object> view,
+      Supplier<Optional<PortcullisException>> lapsed) {}
+
   private final Peer peer;
-  private final Principal principal;
-  private final Map<String, Object> principalView;
-  private final Supplier<Optional<PortcullisException>> lapsed;
   private final Threads threads;
+  private final Authentication authentication;
+  private final SocketLimits limits;
   private final ObjectMapper json;
   private final Clock clock;
   private final ReentrantLock sending = new ReentrantLock();
   private final Map<String, Thread> subscriptions = new ConcurrentHashMap<>();
+  private volatile Credential credential;
   private volatile boolean open = true;
   private volatile Thread watch;
+  private volatile long lastFrameNanos = System.nanoTime();
+  // The token bucket of frames: refilled at limits.framesPerSecond(), holding at most limits.frameBurst().
+  private double frameTokens;
+  private long refilledNanos = System.nanoTime();
 
-  /**
-   * @param principalView the principal as {@code GET /v1/me} shows it
-   * @param lapsed the credential check of the upgrade: empty while the credential holds
-   */
-  public SocketSession(Peer peer, Principal principal, Map<String, Object> principalView,
-      Supplier<Optional<PortcullisException>> lapsed, Threads threads, ObjectMapper json, Clock clock) {
+  /** @param credential the credential the upgrade admitted */
+  public SocketSession(Peer peer, Credential credential, Threads threads, Authentication authentication,
+      SocketLimits limits, ObjectMapper json, Clock clock) {
     this.peer = peer;
-    this.principal = principal;
-    this.principalView = principalView;
-    this.lapsed = lapsed;
+    this.credential = credential;
     this.threads = threads;
+    this.authentication = authentication;
+    this.limits = limits;
     this.json = json;
     this.clock = clock;
+    this.frameTokens = limits.frameBurst();
+  }
+
+  /** The principal the socket runs on now; an {@code auth} frame may have replaced its credential. */
+  public Principal principal() {
+    return credential.principal();
   }
 
   /** Sends {@code ready} and starts watching the credential. */
   public void opened() {
     Map<String, Object> ready = frame("ready");
-    ready.put("principal", principalView);
-    ready.put("expires_at", principal.expiresAt().map(Instant::toString).orElse(null));
+    ready.put("principal", credential.view());
+    ready.put("expires_at", credential.principal().expiresAt().map(Instant::toString).orElse(null));
     send(ready);
     watch = Thread.ofVirtual().name("ws-credential").start(this::watchCredential);
   }
@@ -113,6 +145,18 @@ public final class SocketSession {
 
   /** Answers one text frame from the client. A frame it cannot use is answered with an {@code error} frame; the socket stays open. */
   public void received(String text) {
+    if (!open) {
+      return;
+    }
+    lastFrameNanos = System.nanoTime();
+    if (tooLarge(text)) {
+      closeQuietly(4008, "frame_too_large: a frame may have at most " + limits.maxFrameBytes() + " bytes");
+      return;
+    }
+    if (!takeFrameToken()) {
+      closeQuietly(4008, "too_many_frames: at most " + limits.framesPerSecond() + " frames per second");
+      return;
+    }
     JsonNode frame;
     try {
       frame = json.readTree(text);
@@ -130,10 +174,10 @@ public final class SocketSession {
         case "ping" -> send(frame("pong"));
         case "subscribe" -> subscribe(threadId(frame), after(frame), requestId);
         case "unsubscribe" -> unsubscribe(threadId(frame));
-        case "auth", "run" -> throw PortcullisException.invalidRequest(
-            "Frames of type \"" + frame.get("type").asText() + "\" are not supported by this server yet.");
-        default -> throw PortcullisException.invalidRequest(
-            "Unknown frame type \"" + frame.get("type").asText() + "\"; expected ping, subscribe or unsubscribe.");
+        case "auth" -> reauthenticate(frame, requestId);
+        case "run" -> run(threadId(frame), frame.path("input"), requestId);
+        default -> throw PortcullisException.invalidRequest("Unknown frame type \"" + frame.get("type").asText()
+            + "\"; expected auth, ping, run, subscribe or unsubscribe.");
       }
     } catch (PortcullisException refused) {
       sendError(refused.code(), refused.getMessage(), requestId);
@@ -144,8 +188,82 @@ public final class SocketSession {
     }
   }
 
+  /**
+   * Frames beyond {@link SocketLimits#maxFrameBytes()} in UTF-8; a string of n chars has between
+   * n and 3n bytes, so most frames are judged by their length alone.
+   */
+  private boolean tooLarge(String text) {
+    if (text.length() > limits.maxFrameBytes()) {
+      return true;
+    }
+    return (long) text.length() * 3 > limits.maxFrameBytes()
+        && text.getBytes(StandardCharsets.UTF_8).length > limits.maxFrameBytes();
+  }
+
+  private synchronized boolean takeFrameToken() {
+    long now = System.nanoTime();
+    frameTokens = Math.min(limits.frameBurst(),
+        frameTokens + (now - refilledNanos) / 1e9 * limits.framesPerSecond());
+    refilledNanos = now;
+    if (frameTokens < 1) {
+      return false;
+    }
+    frameTokens -= 1;
+    return true;
+  }
+
+  /**
+   * Swaps in the frame's credential when it proves the same principal (see
+   * {@link #samePrincipal}); later checks and the expiry warning follow the new one. A
+   * credential that does not authenticate, or proves someone else, changes nothing.
+   */
+  private void reauthenticate(JsonNode frame, String requestId) {
+    JsonNode token = frame.path("token");
+    if (!token.isTextual() || token.asText().isBlank()) {
+      throw PortcullisException.invalidRequest("token must be a credential.");
+    }
+    Credential fresh = authentication.authenticate(token.asText(), requestId == null ? ResourceIds.requestId() : requestId);
+    if (!samePrincipal(credential.principal(), fresh.principal())) {
+      throw new PortcullisException(ErrorCode.FORBIDDEN,
+          "An auth frame may only refresh the socket's own principal; open another socket for this credential.");
+    }
+    credential = fresh;
+    Map<String, Object> ok = frame("auth.ok");
+    ok.put("expires_at", fresh.principal().expiresAt().map(Instant::toString).orElse(null));
+    if (requestId != null) {
+      ok.put("request_id", requestId);
+    }
+    send(ok);
+  }
+
+  /**
+   * Whether {@code fresh} may replace {@code current} on a socket (API.md section 8): the same
+   * kind and project; for client tokens the same policy and hostname binding (each client token
+   * is its own identity), otherwise the same identity and workspace.
+   */
+  static boolean samePrincipal(Principal current, Principal fresh) {
+    if (current.kind() != fresh.kind() || !current.projectId().equals(fresh.projectId())) {
+      return false;
+    }
+    if (current.kind() == Principal.Kind.CLIENT) {
+      return java.util.Objects.equals(current.claims().get("policy"), fresh.claims().get("policy"))
+          && java.util.Objects.equals(current.claims().get("hostname"), fresh.claims().get("hostname"));
+    }
+    return current.identity().equals(fresh.identity()) && current.workspaceId().equals(fresh.workspaceId());
+  }
+
+  private void run(String threadId, JsonNode input, String requestId) {
+    String id = requestId == null ? ResourceIds.requestId() : requestId;
+    String runId = threads.startRun(credential.principal(), threadId, input, id);
+    Map<String, Object> started = frame("run.started");
+    started.put("run_id", runId);
+    started.put("thread_id", threadId);
+    started.put("request_id", id);
+    send(started);
+  }
+
   private void subscribe(String threadId, long after, String requestId) {
-    threads.requireReadable(threadId, requestId == null ? ResourceIds.requestId() : requestId);
+    threads.requireReadable(credential.principal(), threadId, requestId == null ? ResourceIds.requestId() : requestId);
     unsubscribe(threadId); // a second subscribe restarts the thread's stream from its own after
     Thread follower = Thread.ofVirtual().name("ws-subscription").unstarted(() -> follow(threadId, after));
     subscriptions.put(threadId, follower);
@@ -191,31 +309,42 @@ public final class SocketSession {
   }
 
   /**
-   * Every {@link #CHECK_EVERY}: warns once when expiry is {@link #EXPIRING_NOTICE} away, and closes
-   * once the credential has expired or been revoked. A check that cannot reach a verdict (the
-   * database is unavailable) is tried again rather than closing the socket.
+   * Every {@link #CHECK_EVERY}: closes an idle socket; warns once per credential when its expiry
+   * is {@link #EXPIRING_NOTICE} away, and closes once the credential has expired or been revoked.
+   * A check that cannot reach a verdict (the database is unavailable) is tried again rather than
+   * closing the socket. The credential is read afresh each time, as an {@code auth} frame may
+   * have replaced it.
    */
   private void watchCredential() {
-    Optional<Instant> expiresAt = principal.expiresAt();
-    boolean warned = false;
+    Credential warnedAbout = null;
     try {
       while (open) {
-        Instant now = clock.instant();
-        if (expiresAt.isPresent() && now.isAfter(expiresAt.get())) {
-          close(4001, ErrorCode.TOKEN_EXPIRED, "The credential expired.");
+        if (System.nanoTime() - lastFrameNanos > limits.idleTimeout().toNanos()) {
+          closeQuietly(4008, "idle: no frame for " + limits.idleTimeout().toMillis() + " ms");
           return;
         }
-        if (expiresAt.isPresent() && !warned && !now.isBefore(expiresAt.get().minus(EXPIRING_NOTICE))) {
+        Credential current = credential;
+        Optional<Instant> expiresAt = current.principal().expiresAt();
+        Instant now = clock.instant();
+        if (expiresAt.isPresent() && now.isAfter(expiresAt.get())) {
+          if (closeUnlessRefreshed(current, 4001, ErrorCode.TOKEN_EXPIRED, "The credential expired.")) {
+            return;
+          }
+          continue;
+        }
+        if (expiresAt.isPresent() && warnedAbout != current && !now.isBefore(expiresAt.get().minus(EXPIRING_NOTICE))) {
           Map<String, Object> expiring = frame("auth.expiring");
           expiring.put("expires_in", Math.max(0, Duration.between(now, expiresAt.get()).toSeconds()));
           send(expiring);
-          warned = true;
+          warnedAbout = current;
         }
-        Optional<PortcullisException> refusal = lapsed.get();
+        Optional<PortcullisException> refusal = current.lapsed().get();
         if (refusal.isPresent() && refusal.get().code().status() == 401) {
           PortcullisException r = refusal.get();
-          close(r.code() == ErrorCode.TOKEN_EXPIRED ? 4001 : 4003, r.code(), r.getMessage());
-          return;
+          if (closeUnlessRefreshed(current, r.code() == ErrorCode.TOKEN_EXPIRED ? 4001 : 4003, r.code(), r.getMessage())) {
+            return;
+          }
+          continue;
         }
         Thread.sleep(CHECK_EVERY);
       }
@@ -225,6 +354,19 @@ public final class SocketSession {
       LOG.error("the credential watch of a WebSocket failed; closing it", e);
       closeQuietly(1011, "internal");
     }
+  }
+
+  /**
+   * Closes for {@code lapsed}'s sake unless an {@code auth} frame replaced it meanwhile.
+   *
+   * @return whether it closed; if not, the watch goes on with the new credential
+   */
+  private boolean closeUnlessRefreshed(Credential lapsed, int status, ErrorCode code, String message) {
+    if (credential != lapsed) {
+      return false;
+    }
+    close(status, code, message);
+    return true;
   }
 
   private void close(int status, ErrorCode code, String message) {

@@ -50,9 +50,21 @@ class WebSocketIT {
     agent = project.agent();
   }
 
+  /** A server with small socket limits, so that each can be crossed quickly. */
+  static TestServer limited;
+  static TestServer.ProjectKey limitedProject;
+
+  @BeforeAll
+  static void startLimited(@TempDir Path limitedData) {
+    limited = new TestServer(limitedData, Map.of("ws-max-frame-bytes", "1024", "ws-frames-per-second", "5",
+        "ws-frame-burst", "5", "ws-idle-timeout-ms", "1500", "ws-max-sockets-per-principal", "2"));
+    limitedProject = limited.newProject("limits");
+  }
+
   @AfterAll
   static void stop() {
     server.close();
+    limited.close();
   }
 
   // ---------------------------------------------------------------- credential carriers
@@ -256,6 +268,217 @@ class WebSocketIT {
     }
   }
 
+  // ---------------------------------------------------------------- refresh in-band
+
+  @Test
+  void authWhenFreshTokenOfTheSamePrincipalThenAuthOkAndTheSocketOutlivesTheFirstToken() throws Exception {
+    String shortLived = shortWorkspaceToken("dora", 3);
+    try (Socket socket = Socket.open(wsUrl("?token=" + shortLived), b -> { })) {
+      Instant firstExpiry = Instant.parse(socket.next().path("expires_at").asText());
+      assertThat(socket.next().path("type").asText()).isEqualTo("auth.expiring");
+
+      socket.send("{\"type\":\"auth\",\"token\":\"" + project.workspaceToken("dora") + "\",\"request_id\":\"a1\"}");
+      JsonNode ok = socket.next();
+      assertThat(ok.path("type").asText()).isEqualTo("auth.ok");
+      assertThat(ok.path("request_id").asText()).isEqualTo("a1");
+      assertThat(Instant.parse(ok.path("expires_at").asText())).isAfter(firstExpiry.plusSeconds(60));
+
+      // Past the first token's expiry (plus the watch's period) the socket is still open and answers.
+      Duration untilPast = Duration.between(Instant.now(), firstExpiry).plusMillis(1500);
+      assertThat(socket.closedWithin(untilPast)).as("closed after the refresh").isEmpty();
+      socket.send("{\"type\":\"ping\"}");
+      assertThat(socket.next().path("type").asText()).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void authWhenTokenOfAnotherPrincipalOrInvalidThenErrorAndTheSocketStillClosesAtTheOriginalExpiry()
+      throws Exception {
+    String shortLived = shortWorkspaceToken("erin", 3);
+    try (Socket socket = Socket.open(wsUrl("?token=" + shortLived), b -> { })) {
+      assertThat(socket.next().path("type").asText()).isEqualTo("ready");
+      assertThat(socket.next().path("type").asText()).isEqualTo("auth.expiring");
+      Map<String, String> refusals = new java.util.LinkedHashMap<>();
+      refusals.put(project.workspaceToken("frank"), "forbidden");
+      refusals.put(clientToken(Map.of()), "forbidden");
+      refusals.put("pc_ck_nonsense", "invalid_token");
+      refusals.put(project.key(), "invalid_request");
+      refusals.put("", "invalid_request");
+      for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+        socket.send("{\"type\":\"auth\",\"token\":\"" + refusal.getKey() + "\",\"request_id\":\"a2\"}");
+        JsonNode error = socket.next();
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.path("code").asText()).as(refusal.getValue()).isEqualTo(refusal.getValue());
+        assertThat(error.path("request_id").asText()).isEqualTo("a2");
+      }
+      socket.send("{\"type\":\"ping\"}");
+      assertThat(socket.next().path("type").asText()).isEqualTo("pong");
+      Closed closed = socket.closed();
+      assertThat(closed.code()).isEqualTo(4001);
+      assertThat(closed.reason()).startsWith("token_expired");
+    }
+  }
+
+  @Test
+  void authWhenClientTokenRefreshedWithOneOfTheSamePolicyThenAuthOkAndANewWarningIsArmed() throws Exception {
+    String shortLived = clientToken(Map.of("expires_at", Instant.now().plusSeconds(2).toString()));
+    try (Socket socket = Socket.open(wsUrl("?token=" + shortLived), b -> { })) {
+      socket.next();
+      assertThat(socket.next().path("type").asText()).isEqualTo("auth.expiring");
+      String fresh = clientToken(Map.of("expires_at", Instant.now().plusSeconds(4).toString()));
+      socket.send("{\"type\":\"auth\",\"token\":\"" + fresh + "\"}");
+      assertThat(socket.next().path("type").asText()).isEqualTo("auth.ok");
+      JsonNode warned = socket.next();
+      assertThat(warned.path("type").asText()).as("the fresh token's own warning").isEqualTo("auth.expiring");
+      Closed closed = socket.closed();
+      assertThat(closed.code()).as("closed at the fresh token's expiry").isEqualTo(4001);
+    }
+  }
+
+  // ---------------------------------------------------------------- run frames
+
+  @Test
+  void runWhenThreadWritableThenRunStartedAndItsEventsReachTheSubscriber() throws Exception {
+    String token = project.workspaceToken("alice");
+    String thread = server.api(token).post("/v1/threads", Map.of("agent_id", agent)).expect(201).json()
+        .get("id").asText();
+    try (Socket socket = Socket.open(wsUrl("?token=" + token), b -> { })) {
+      socket.next();
+      socket.send("{\"type\":\"subscribe\",\"thread_id\":\"" + thread + "\"}");
+      socket.send("{\"type\":\"run\",\"thread_id\":\"" + thread + "\",\"request_id\":\"r7\","
+          + "\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"over the socket\"}]}}");
+      List<JsonNode> frames = socket.until(f -> f.path("event").asText().equals("run.completed"));
+      JsonNode started = frames.stream().filter(f -> f.path("type").asText().equals("run.started")).findFirst()
+          .orElseThrow();
+      assertThat(started.path("request_id").asText()).isEqualTo("r7");
+      assertThat(started.path("thread_id").asText()).isEqualTo(thread);
+      String runId = started.path("run_id").asText();
+      assertThat(runId).isNotBlank();
+      assertThat(frames.getLast().path("data").path("run").path("id").asText()).isEqualTo(runId);
+      server.api(token).get("/v1/threads/" + thread + "/runs/" + runId).expect(200);
+    }
+  }
+
+  @Test
+  void runWhenThreadNotVisibleOrNotAllowedOrBadInputThenErrorFramesWithTheRequestIdAndTheSocketStaysOpen()
+      throws Exception {
+    String alice = project.workspaceToken("alice");
+    String thread = server.api(alice).post("/v1/threads", Map.of("agent_id", agent)).expect(201).json()
+        .get("id").asText();
+    String input = ",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}";
+    try (Socket socket = Socket.open(wsUrl("?token=" + project.workspaceToken("bob")), b -> { })) {
+      socket.next();
+      socket.send("{\"type\":\"run\",\"thread_id\":\"" + thread + "\",\"request_id\":\"r1\"" + input);
+      JsonNode error = socket.next();
+      assertThat(error.path("type").asText()).isEqualTo("error");
+      assertThat(error.path("code").asText()).isEqualTo("not_found");
+      assertThat(error.path("request_id").asText()).isEqualTo("r1");
+    }
+    try (Socket socket = Socket.open(wsUrl("?token=" + alice), b -> { })) {
+      socket.next();
+      socket.send("{\"type\":\"run\",\"thread_id\":\"" + thread + "\",\"request_id\":\"r2\",\"input\":{}}");
+      JsonNode error = socket.next();
+      assertThat(error.path("code").asText()).isEqualTo("invalid_request");
+      assertThat(error.path("request_id").asText()).isEqualTo("r2");
+    }
+    String readOnly = project.api().post("/v1/client-tokens", Map.of("policy",
+        List.of(Map.of("type", "agent", "id", agent, "access", List.of("read_messages"))))).expect(201).json()
+        .get("token").asText();
+    String own = project.thread(agent);
+    try (Socket socket = Socket.open(wsUrl("?token=" + readOnly), b -> { })) {
+      socket.next();
+      socket.send("{\"type\":\"run\",\"thread_id\":\"" + own + "\",\"request_id\":\"r3\"" + input);
+      JsonNode error = socket.next();
+      assertThat(error.path("code").asText()).isEqualTo("insufficient_scope");
+      assertThat(error.path("request_id").asText()).isEqualTo("r3");
+      socket.send("{\"type\":\"ping\"}");
+      assertThat(socket.next().path("type").asText()).isEqualTo("pong");
+    }
+  }
+
+  // ---------------------------------------------------------------- limits
+
+  @Test
+  void frameWhenLargerThanTheLimitThenClosedWith4008() throws Exception {
+    try (Socket socket = Socket.open(limitedUrl("?token=" + limitedProject.workspaceToken("big")), b -> { })) {
+      socket.next();
+      socket.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(1024) + "\"}");
+      Closed closed = socket.closed();
+      assertThat(closed.code()).isEqualTo(4008);
+      assertThat(closed.reason()).startsWith("frame_too_large");
+    }
+  }
+
+  @Test
+  void framesWhenFasterThanTheRateAndBurstThenClosedWith4008() throws Exception {
+    try (Socket socket = Socket.open(limitedUrl("?token=" + limitedProject.workspaceToken("fast")), b -> { })) {
+      socket.next();
+      for (int i = 0; i < 5; i++) {
+        socket.send("{\"type\":\"ping\"}");
+      }
+      for (int i = 0; i < 5; i++) {
+        assertThat(socket.next().path("type").asText()).as("the burst is answered").isEqualTo("pong");
+      }
+      for (int i = 0; i < 20 && !socket.isClosed(); i++) {
+        socket.sendIfOpen("{\"type\":\"ping\"}");
+      }
+      Closed closed = socket.closed();
+      assertThat(closed.code()).isEqualTo(4008);
+      assertThat(closed.reason()).startsWith("too_many_frames");
+    }
+  }
+
+  @Test
+  void socketWhenClientSendsNothingForTheIdleTimeoutThenClosedWith4008Idle() throws Exception {
+    try (Socket socket = Socket.open(limitedUrl("?token=" + limitedProject.workspaceToken("idle")), b -> { })) {
+      socket.next();
+      Instant opened = Instant.now();
+      Closed closed = socket.closed();
+      assertThat(closed.code()).isEqualTo(4008);
+      assertThat(closed.reason()).startsWith("idle");
+      assertThat(Duration.between(opened, Instant.now())).isGreaterThan(Duration.ofMillis(1000));
+    }
+  }
+
+  @Test
+  void socketWhenClientPingsWithinTheIdleTimeoutThenStaysOpen() throws Exception {
+    try (Socket socket = Socket.open(limitedUrl("?token=" + limitedProject.workspaceToken("chatty")), b -> { })) {
+      socket.next();
+      Instant until = Instant.now().plusMillis(3500);
+      while (Instant.now().isBefore(until)) {
+        socket.send("{\"type\":\"ping\"}");
+        assertThat(socket.next().path("type").asText()).isEqualTo("pong");
+        assertThat(socket.closedWithin(Duration.ofMillis(500))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void upgradeWhenThePrincipalHoldsTheMostSocketsThen429RateLimitedUntilOneCloses() throws Exception {
+    String token = limitedProject.workspaceToken("many");
+    String sameWorkspace = limitedProject.workspaceToken("many");
+    try (Socket first = Socket.open(limitedUrl("?token=" + token), b -> { });
+        Socket second = Socket.open(limitedUrl("?token=" + sameWorkspace), b -> { })) {
+      first.next();
+      second.next();
+      String response = RawHttp.once(limited.server.port(), upgrade("/v1/ws?token=" + token, ""));
+      assertThat(response).startsWith("HTTP/1.1 429").contains("Retry-After: ").contains("\"code\":\"rate_limited\"")
+          .doesNotContain("Sec-WebSocket-Accept");
+      try (Socket other = Socket.open(limitedUrl("?token=" + limitedProject.workspaceToken("someone-else")), b -> { })) {
+        assertThat(other.next().path("type").asText()).as("another principal is not limited").isEqualTo("ready");
+      }
+      first.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+      first.closed();
+      Instant deadline = Instant.now().plus(WAIT);
+      int status = 429;
+      while (status == 429 && Instant.now().isBefore(deadline)) {
+        status = Integer.parseInt(RawHttp.once(limited.server.port(), upgrade("/v1/ws?token=" + token, ""))
+            .substring(9, 12));
+      }
+      assertThat(status).as("a slot is free once a socket closed").isEqualTo(101);
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Map<String, Object> run(String content) {
@@ -271,6 +494,15 @@ class WebSocketIT {
 
   private static String clientToken(Map<String, Object> more) {
     return project.api().post("/v1/client-tokens", clientTokenBody(more)).expect(201).json().get("token").asText();
+  }
+
+  private static String shortWorkspaceToken(String workspace, int ttlSeconds) {
+    return project.api().post("/v1/workspace-tokens", Map.of("workspace_id", workspace, "ttl_seconds", ttlSeconds))
+        .expect(201).json().get("token").asText();
+  }
+
+  private static String limitedUrl(String query) {
+    return "ws://127.0.0.1:" + limited.server.port() + "/v1/ws" + query;
   }
 
   private static String wsUrl(String query) {
@@ -371,6 +603,28 @@ class WebSocketIT {
 
     Closed closed() throws Exception {
       return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The close, if it comes within {@code wait}. */
+    java.util.Optional<Closed> closedWithin(Duration wait) throws Exception {
+      try {
+        return java.util.Optional.of(closed.get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.TimeoutException stillOpen) {
+        return java.util.Optional.empty();
+      }
+    }
+
+    boolean isClosed() {
+      return closed.isDone();
+    }
+
+    /** Sends unless the server has closed meanwhile, when sending may fail. */
+    void sendIfOpen(String text) {
+      try {
+        ws.sendText(text, true).join();
+      } catch (CompletionException closing) {
+        // the server closed the socket
+      }
     }
 
     @Override
