@@ -59,6 +59,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loadWhenClientTokenAndSocketKeysThenDefaultsOverridesAndRangesNamingTheKey() {
+    ServerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), Optional.empty());
+    assertThat(defaults.clientTokenMaxTtl()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(defaults.socketLimits()).isEqualTo(dev.portcullis.server.ws.SocketLimits.DEFAULTS);
+
+    ServerConfig set = ConfigLoader.load(Map.of("client-token-max-ttl-seconds", "3600", "ws-max-frame-bytes", "2048",
+        "ws-frames-per-second", "5", "ws-frame-burst", "7", "ws-idle-timeout-ms", "1500",
+        "ws-max-sockets-per-principal", "3"), Map.of(), Optional.empty());
+    assertThat(set.clientTokenMaxTtl()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(set.socketLimits()).isEqualTo(new dev.portcullis.server.ws.SocketLimits(2048, 5, 7,
+        java.time.Duration.ofMillis(1500), 3));
+
+    for (Map.Entry<String, String> bad : Map.of("client-token-max-ttl-seconds", "59", "ws-max-frame-bytes", "10",
+        "ws-frames-per-second", "0", "ws-frame-burst", "many", "ws-idle-timeout-ms", "-1",
+        "ws-max-sockets-per-principal", "0").entrySet()) {
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of(bad.getKey(), bad.getValue()), Map.of(), Optional.empty()))
+          .as(bad.getKey()).isInstanceOf(ConfigException.class).hasMessageStartingWith(bad.getKey() + " must be");
+    }
+  }
+
+  @Test
   void loadWhenFileHasUnknownKeyThenRefusedNamingIt() throws Exception {
     Path file = Files.writeString(dir.resolve("c.yaml"), "prot: 1\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), Optional.of(file)))
