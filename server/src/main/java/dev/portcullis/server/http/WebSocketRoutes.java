@@ -71,7 +71,7 @@ final class WebSocketRoutes {
             ctx.closeSession(code, reason);
           }
         }, principal, JsonViews.principal(principal), access.credentialCheck()::lapsed,
-            new ReadableThreads(principal), json, clock);
+            new ReadableThreads(principal, ctx), json, clock);
         sessions.put(ctx, session);
         session.opened();
       });
@@ -141,9 +141,11 @@ final class WebSocketRoutes {
   /** The threads one socket's principal may read, decided by the engine as for {@code GET /v1/threads/{id}}. */
   private final class ReadableThreads implements SocketSession.Threads {
     private final Principal principal;
+    private final WsContext socket;
 
-    ReadableThreads(Principal principal) {
+    ReadableThreads(Principal principal, WsContext socket) {
       this.principal = principal;
+      this.socket = socket;
     }
 
     @Override
@@ -155,7 +157,17 @@ final class WebSocketRoutes {
     @Override
     public void follow(String threadId, long afterId, java.util.function.Consumer<dev.portcullis.core.domain.RunEvent> sink,
         java.util.function.BooleanSupplier open) throws InterruptedException {
-      events.followThread(threadId, afterId, sink, open);
+      try {
+        events.followThread(threadId, afterId, sink, open);
+      } catch (PortcullisException behind) {
+        if (behind.code() != ErrorCode.RATE_LIMITED) {
+          throw behind;
+        }
+        // A client that does not read its socket must not hold events for ever: close it as a
+        // policy violation; it reconnects and resumes with after.
+        socket.closeSession(4008, "rate_limited: the socket fell behind the events of " + threadId.substring(0,
+            Math.min(threadId.length(), 40)) + "; subscribe again with after");
+      }
     }
   }
 }
