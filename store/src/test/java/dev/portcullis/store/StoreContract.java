@@ -1791,6 +1791,19 @@ public abstract class StoreContract {
     assertThat(store.runs().threadEvents("thr_missing", 0)).isEmpty();
   }
 
+  @Test
+  void runsLastEventIdWhenEventsOfSeveralThreadsThenHighestIdElseZero() {
+    assertThat(store.runs().lastEventId()).isZero();
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    Run first = store.runs().create(thread(p, a, Map.of()).id(), a.id());
+    Run second = store.runs().create(thread(p, a, Map.of()).id(), a.id());
+    store.runs().appendEvent(first.id(), "run.created", "{}");
+    RunEvent newest = store.runs().appendEvent(second.id(), "run.created", "{}");
+
+    assertThat(store.runs().lastEventId()).isEqualTo(newest.id());
+  }
+
   // ---------------------------------------------------------------- fixtures
 
   /** One of everything in a project, to see what a delete takes with it. */

@@ -1,6 +1,8 @@
 package dev.portcullis.core.run;
 
 import dev.portcullis.core.domain.RunEvent;
+import dev.portcullis.core.error.ErrorCode;
+import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.store.RunStore;
 import java.time.Duration;
 import java.util.List;
@@ -27,19 +29,32 @@ public final class RunEvents {
 
   private final RunStore store;
   private final Map<String, Signal> signals = new ConcurrentHashMap<>();
+  private final ThreadEventHub hub;
 
   public RunEvents(RunStore store) {
-    this.store = store;
+    this(store, ThreadEventHub.DEFAULT_CAPACITY);
   }
 
-  /** Stores an event and wakes this server's readers of the run. */
-  public RunEvent append(String runId, String event, String dataJson) {
+  /** @param capacity how many live events a thread subscriber may fall behind before it is dropped */
+  public RunEvents(RunStore store, int capacity) {
+    this.store = store;
+    this.hub = new ThreadEventHub(store, POLL, capacity);
+  }
+
+  /** Stores an event of a run of the thread and wakes this server's readers of the run and of the thread. */
+  public RunEvent append(String threadId, String runId, String event, String dataJson) {
     RunEvent stored = store.appendEvent(runId, event, dataJson);
     Signal signal = stored.terminal() ? signals.remove(runId) : signals.get(runId);
     if (signal != null) {
       signal.fire();
     }
+    hub.wake(threadId);
     return stored;
+  }
+
+  /** The thread subscriptions of this server, one store reader per thread however many subscribe. */
+  public ThreadEventHub threads() {
+    return hub;
   }
 
   /**
@@ -72,26 +87,31 @@ public final class RunEvents {
 
   /**
    * Hands {@code sink} every event of every run of the thread with an id above {@code afterId},
-   * in id order, until {@code open} turns false: a thread subscription (API.md section 8). The
-   * store is read every {@link #POLL}, so events of runs executing on any server sharing the
-   * database arrive within that. An interrupt ends the wait at once.
+   * in id order, until {@code open} turns false: a thread subscription (API.md section 8),
+   * served by {@link #threads()}, so that all subscribers of a thread on this server share one
+   * store reader. Events of runs executing on any server sharing the database arrive within
+   * {@link #POLL}, those of this server at once. An interrupt ends the wait at once.
    *
    * @return the id of the last event handed on, or {@code afterId} if none
+   * @throws PortcullisException {@code rate_limited} when {@code sink} fell more than the hub's
+   *     capacity of events behind and the subscription was dropped; subscribe again with
+   *     {@code after} set to the last id handed on to resume without loss
    */
   public long followThread(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
       throws InterruptedException {
     long last = afterId;
-    while (open.getAsBoolean()) {
-      List<RunEvent> events = store.threadEvents(threadId, last);
-      for (RunEvent event : events) {
-        if (!open.getAsBoolean()) {
-          return last;
+    try (ThreadEventHub.Subscription subscription = hub.subscribe(threadId, afterId)) {
+      while (open.getAsBoolean()) {
+        switch (subscription.next(POLL)) {
+          case ThreadEventHub.Next.Event(RunEvent event) -> {
+            sink.accept(event);
+            last = event.id();
+          }
+          case ThreadEventHub.Next.Idle idle -> { }
+          case ThreadEventHub.Next.Dropped(int capacity) -> throw new PortcullisException(ErrorCode.RATE_LIMITED,
+              "The subscriber fell more than " + capacity + " events behind thread " + threadId
+                  + "; subscribe again with after=" + last + ".");
         }
-        sink.accept(event);
-        last = event.id();
-      }
-      if (events.isEmpty()) {
-        Thread.sleep(POLL);
       }
     }
     return last;

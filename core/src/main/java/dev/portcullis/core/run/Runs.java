@@ -71,7 +71,7 @@ public final class Runs {
       messages.append(ResourceIds.next("msg_"), thread.id(), Optional.of(run.id()), message.role(),
           message.content());
     }
-    emit(run.id(), "run.created", Map.of("run", JsonViews.run(run, List.of())));
+    emit(run, "run.created", Map.of("run", JsonViews.run(run, List.of())));
     executor.execute(() -> execute(run, agent, thread, model));
     return run;
   }
@@ -103,11 +103,11 @@ public final class Runs {
       List<ChatModel.Turn> turns = messages.latest(thread.id(), CONTEXT_MESSAGES).stream()
           .map(m -> new ChatModel.Turn(m.role(), m.content())).toList();
       String answer = model.reply(new ChatModel.Conversation(agent.system(), turns), delta ->
-          emit(run.id(), "message.delta", delta(run.id(), messageId, delta)));
+          emit(run, "message.delta", delta(run.id(), messageId, delta)));
       Message message = messages.append(messageId, thread.id(), Optional.of(run.id()), "assistant", answer);
-      emit(run.id(), "message.completed", Map.of("message", JsonViews.message(message)));
+      emit(run, "message.completed", Map.of("message", JsonViews.message(message)));
       Run done = runs.finish(run.id(), Run.Status.COMPLETED, Optional.empty());
-      emit(run.id(), "run.completed", Map.of("run", view(done)));
+      emit(run, "run.completed", Map.of("run", view(done)));
     } catch (RuntimeException e) {
       fail(run, e);
     }
@@ -127,7 +127,7 @@ public final class Runs {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("run", view(failed));
       data.put("error", error);
-      emit(run.id(), "run.failed", data);
+      emit(run, "run.failed", data);
     } catch (RuntimeException e) {
       LOG.error("run {} could not be marked failed", run.id(), e);
     }
@@ -141,9 +141,9 @@ public final class Runs {
     return data;
   }
 
-  private void emit(String runId, String event, Map<String, Object> data) {
+  private void emit(Run run, String event, Map<String, Object> data) {
     try {
-      events.append(runId, event, json.writeValueAsString(data));
+      events.append(run.threadId(), run.id(), event, json.writeValueAsString(data));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("event data is always serialisable", e);
     }

@@ -32,4 +32,10 @@ public interface RunStore {
    * what a WebSocket subscription to the thread delivers (API.md section 8).
    */
   List<RunEvent> threadEvents(String threadId, long afterId);
+
+  /**
+   * The highest event id stored so far, of any run, or 0 when there is none: every event
+   * appended later has a greater id, so a reader that starts here misses none of them.
+   */
+  long lastEventId();
 }

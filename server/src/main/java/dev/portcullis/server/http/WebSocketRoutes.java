@@ -91,7 +91,7 @@ final class WebSocketRoutes {
           public void close(int code, String reason) {
             ctx.closeSession(code, reason);
           }
-        }, credential(access), new AuthorizedThreads(),
+        }, credential(access), new AuthorizedThreads(ctx),
             (token, requestId) -> credential(gate.admitFrameCredential(token, origin, referer, SOCKET, requestId)),
             limits, json, clock);
         String holder = holder(principal);
@@ -186,6 +186,11 @@ final class WebSocketRoutes {
 
   /** Threads as a socket's principal may use them, each use authorized by the engine as its REST route. */
   private final class AuthorizedThreads implements SocketSession.Threads {
+    private final WsContext socket;
+
+    AuthorizedThreads(WsContext socket) {
+      this.socket = socket;
+    }
 
     @Override
     public void requireReadable(Principal principal, String threadId, String requestId) {
@@ -208,7 +213,17 @@ final class WebSocketRoutes {
     @Override
     public void follow(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
         throws InterruptedException {
-      events.followThread(threadId, afterId, sink, open);
+      try {
+        events.followThread(threadId, afterId, sink, open);
+      } catch (PortcullisException behind) {
+        if (behind.code() != ErrorCode.RATE_LIMITED) {
+          throw behind;
+        }
+        // A client that does not read its socket must not hold events for ever: close it as a
+        // policy violation; it reconnects and resumes with after.
+        socket.closeSession(4008, "rate_limited: the socket fell behind the events of " + threadId.substring(0,
+            Math.min(threadId.length(), 40)) + "; subscribe again with after");
+      }
     }
   }
 }

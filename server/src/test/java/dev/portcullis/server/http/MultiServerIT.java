@@ -132,4 +132,31 @@ class MultiServerIT {
     assertThat(millisUntil(onB(token), "/v1/agents/" + agent, 401)).isLessThan(1000);
     onB(token).get("/v1/agents/" + agent).expectError(401, "token_revoked");
   }
+
+  @Test
+  void webSocketWhenSubscribedOnOneServerThenEventsOfARunStartedOnTheOtherArriveInOrder() throws Exception {
+    String agent = project.agent();
+    String alice = mint("alice-ws");
+    String thread = a.api(alice).post("/v1/threads", Map.of("agent_id", agent)).expect(201).json().get("id").asText();
+    String url = "ws://127.0.0.1:" + b.server.port() + "/v1/ws?token=" + alice;
+    try (WebSocketIT.Socket onB = WebSocketIT.Socket.open(url, options -> { });
+        WebSocketIT.Socket alsoOnB = WebSocketIT.Socket.open(url, options -> { })) {
+      for (WebSocketIT.Socket socket : List.of(onB, alsoOnB)) {
+        assertThat(socket.next().path("type").asText()).isEqualTo("ready");
+        socket.send("{\"type\":\"subscribe\",\"thread_id\":\"" + thread + "\"}");
+      }
+      Thread.sleep(300); // both subscriptions have read their (empty) backlog
+      a.api(alice).post("/v1/threads/" + thread + "/runs", Map.of("input", Map.of("messages",
+          List.of(Map.of("role", "user", "content", "across sockets"))))).expect(200);
+
+      List<JsonNode> frames = onB.until(f -> f.path("event").asText().equals("run.completed"));
+      assertThat(frames.stream().map(f -> f.path("event").asText()).toList())
+          .startsWith("run.created").contains("message.delta", "message.completed").endsWith("run.completed");
+      List<Long> ids = frames.stream().map(f -> f.path("id").asLong()).toList();
+      assertThat(ids).isSorted().doesNotHaveDuplicates();
+      assertThat(frames.getLast().path("data").path("run").path("status").asText()).isEqualTo("completed");
+      List<JsonNode> same = alsoOnB.until(f -> f.path("event").asText().equals("run.completed"));
+      assertThat(same.stream().map(f -> f.path("id").asLong()).toList()).isEqualTo(ids);
+    }
+  }
 }

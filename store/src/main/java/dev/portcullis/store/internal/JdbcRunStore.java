@@ -69,6 +69,11 @@ public final class JdbcRunStore implements RunStore {
         threadId, afterId);
   }
 
+  @Override
+  public long lastEventId() {
+    return db.queryOne("SELECT COALESCE(MAX(seq), 0) FROM run_events", rs -> rs.getLong(1)).orElse(0L);
+  }
+
   private static Run map(ResultSet rs) throws SQLException {
     return new Run(rs.getString("id"), rs.getString("thread_id"), rs.getString("agent_id"),
         Run.Status.fromWire(rs.getString("status")), Optional.ofNullable(rs.getString("error")),
