@@ -2,6 +2,7 @@ package dev.portcullis.server.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.portcullis.core.domain.RunEvent;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
@@ -300,11 +301,9 @@ public final class SocketSession {
     frame.put("thread_id", threadId);
     frame.put("id", event.id());
     frame.put("event", event.event());
-    try {
-      frame.put("data", json.readTree(event.data()));
-    } catch (IOException e) {
-      throw new IllegalStateException("stored event " + event.id() + " is not JSON", e);
-    }
+    // The stored data is JSON the server itself wrote: copied as it is rather than parsed and
+    // written again for each of a thread's subscribers.
+    frame.put("data", new RawValue(event.data()));
     return frame;
   }
 
