@@ -101,7 +101,9 @@ fail() {
 # (an admin key, a PostgreSQL URL) are left out so that they cannot change what is measured.
 unset_env=()
 while IFS= read -r name; do unset_env+=(-u "$name"); done < <(compgen -e | grep '^PORTCULLIS_' || true)
-env "${unset_env[@]}" "$root/portcullis" serve --host 127.0.0.1 --port 0 --data "$work/data" --echo-delay-ms "$echo_delay" >"$log" 2>&1 &
+# Every connection carries the same workspace token: the per-principal socket limit is lifted.
+env "${unset_env[@]}" "$root/portcullis" serve --host 127.0.0.1 --port 0 --data "$work/data" --echo-delay-ms "$echo_delay" \
+  --ws-max-sockets-per-principal 100000 >"$log" 2>&1 &
 server_pid=$!
 
 for _ in $(seq 600); do

@@ -55,6 +55,16 @@ public final class Main implements Runnable {
         description = "directory of plugin jars (authenticators, authorization handlers), loaded with ServiceLoader") String plugins;
     @Option(names = "--policy", paramLabel = "FILE",
         description = "YAML authorization rules replacing the built-in rule set (see: portcullis policy default)") String policy;
+    @Option(names = "--client-token-max-ttl-seconds", description = "longest client token lifetime (default 30 days)")
+    String clientTokenMaxTtlSeconds;
+    @Option(names = "--ws-max-frame-bytes", description = "largest WebSocket frame (default 64 KiB)") String wsMaxFrameBytes;
+    @Option(names = "--ws-frames-per-second", description = "WebSocket frames per second per socket (default 20)")
+    String wsFramesPerSecond;
+    @Option(names = "--ws-frame-burst", description = "WebSocket frames allowed in a burst (default 40)") String wsFrameBurst;
+    @Option(names = "--ws-idle-timeout-ms", description = "close a silent WebSocket after this (default 60000)")
+    String wsIdleTimeoutMs;
+    @Option(names = "--ws-max-sockets-per-principal", description = "WebSockets one principal may hold (default 20)")
+    String wsMaxSocketsPerPrincipal;
     @Option(names = "--config", description = "YAML file of configuration keys") Path config;
 
     ServerConfig load(Map<String, String> extraDefaults) {
@@ -70,6 +80,12 @@ public final class Main implements Runnable {
       put(flags, "openai-base-url", openAiBaseUrl);
       put(flags, "plugins", plugins);
       put(flags, "policy", policy);
+      put(flags, "client-token-max-ttl-seconds", clientTokenMaxTtlSeconds);
+      put(flags, "ws-max-frame-bytes", wsMaxFrameBytes);
+      put(flags, "ws-frames-per-second", wsFramesPerSecond);
+      put(flags, "ws-frame-burst", wsFrameBurst);
+      put(flags, "ws-idle-timeout-ms", wsIdleTimeoutMs);
+      put(flags, "ws-max-sockets-per-principal", wsMaxSocketsPerPrincipal);
       return ConfigLoader.load(flags, System.getenv(), Optional.ofNullable(config));
     }
 
