@@ -139,12 +139,12 @@ public final class ClientTokens {
 
   /** A policy in the API's form: {@code [{type, id, access: [...]}]} with wire names. */
   public static List<Map<String, Object>> policyView(List<ClientGrant> policy) {
-    return policy.stream().map(g -> {
+    return policy.stream().<Map<String, Object>>map(g -> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("type", g.type().wireName());
       entry.put("id", g.id());
       entry.put("access", g.access().stream().sorted().map(ClientGrant.Access::wireName).toList());
-      return (Map<String, Object>) entry;
+      return entry;
     }).toList();
   }
 

@@ -28,34 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyAuthorizerTest {
 
-  private static final String LEVELS = """
-      rules:
-        - name: everything-for-audit-claims
-          on: "*"
-          when: has(principal.claims.role) && principal.claims.role == "auditor"
-          filter: {visible: "'yes'"}
-        - name: threads-are-private
-          on: threads
-          when: principal.workspace_id != ""
-          metadata: {owner: principal.workspace_id}
-          filter: {owner: principal.workspace_id}
-        - name: threads-by-team
-          on: threads
-          when: has(principal.claims.team)
-          filter: {team: principal.claims.team}
-        - name: no-deleting-threads
-          on: threads.delete
-          when: '!has(principal.claims.role) || principal.claims.role != "admin"'
-          deny: "Only admins delete threads."
-        - name: interns-create-nothing
-          on: threads.create
-          when: principal.claims.role == "intern"
-          deny: "Interns may not create threads."
-        - name: tagged-create
-          on: threads.create
-          when: principal.claims.role == "tagger"
-          metadata: {tag: "'t-' + principal.workspace_id", level: "3", ratio: "0.5", flag: "true", tags: "['a', 'b']"}
-      """;
+  /** The table's policy; ExplainAgreementIT runs the same file in a real server. */
+  private static final String LEVELS = resource("/dev/portcullis/core/policy/levels-policy.yaml");
 
   private static final PolicyAuthorizer ENGINE =
       new PolicyAuthorizer(new CredentialLimitsAuthorizer(), Policy.parse(LEVELS, "levels.yaml"));
@@ -276,5 +250,13 @@ class PolicyAuthorizerTest {
     assertThatThrownBy(() -> new PolicyAuthorizer(new CredentialLimitsAuthorizer(), Policy.empty(), List.of(handler)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("authorization handler handler:thread.read: unknown resource 'thread'");
+  }
+
+  private static String resource(String name) {
+    try (java.io.InputStream in = PolicyAuthorizerTest.class.getResourceAsStream(name)) {
+      return new String(java.util.Objects.requireNonNull(in, name).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

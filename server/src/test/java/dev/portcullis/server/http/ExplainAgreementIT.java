@@ -49,35 +49,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExplainAgreementIT {
 
-  /** The rules of {@code PolicyAuthorizerTest.LEVELS}, as a policy file. */
-  static final String LEVELS = """
-      rules:
-        - name: everything-for-audit-claims
-          on: "*"
-          when: has(principal.claims.role) && principal.claims.role == "auditor"
-          filter: {visible: "'yes'"}
-        - name: threads-are-private
-          on: threads
-          when: principal.workspace_id != ""
-          metadata: {owner: principal.workspace_id}
-          filter: {owner: principal.workspace_id}
-        - name: threads-by-team
-          on: threads
-          when: has(principal.claims.team)
-          filter: {team: principal.claims.team}
-        - name: no-deleting-threads
-          on: threads.delete
-          when: '!has(principal.claims.role) || principal.claims.role != "admin"'
-          deny: "Only admins delete threads."
-        - name: interns-create-nothing
-          on: threads.create
-          when: principal.claims.role == "intern"
-          deny: "Interns may not create threads."
-        - name: tagged-create
-          on: threads.create
-          when: principal.claims.role == "tagger"
-          metadata: {tag: "'t-' + principal.workspace_id", level: "3", ratio: "0.5", flag: "true", tags: "['a', 'b']"}
-      """;
+  /** The policy of the core rule table ({@code PolicyAuthorizerTest}), the same file, from core's test jar. */
+  static final String LEVELS = levels();
+
+  private static String levels() {
+    try (java.io.InputStream in = ExplainAgreementIT.class.getResourceAsStream(
+        "/dev/portcullis/core/policy/levels-policy.yaml")) {
+      return new String(java.util.Objects.requireNonNull(in, "levels-policy.yaml on the test class path").readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   /** Reads the table's expected JSON, written with single quotes. */
   private static final ObjectMapper TABLE_JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
