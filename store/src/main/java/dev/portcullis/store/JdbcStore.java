@@ -7,6 +7,7 @@ import dev.portcullis.core.store.AuditStore;
 import dev.portcullis.core.store.AuthRuleStore;
 import dev.portcullis.core.store.ClientTokenStore;
 import dev.portcullis.core.store.RevocationStore;
+import dev.portcullis.core.store.WsTicketStore;
 import dev.portcullis.core.store.SigningKeyStore;
 import dev.portcullis.core.store.ApiKeyStore;
 import dev.portcullis.core.store.MessageStore;
@@ -20,6 +21,7 @@ import dev.portcullis.store.internal.JdbcAuditStore;
 import dev.portcullis.store.internal.JdbcAuthRuleStore;
 import dev.portcullis.store.internal.JdbcClientTokenStore;
 import dev.portcullis.store.internal.JdbcRevocationStore;
+import dev.portcullis.store.internal.JdbcWsTicketStore;
 import dev.portcullis.store.internal.JdbcSigningKeyStore;
 import dev.portcullis.store.internal.JdbcApiKeyStore;
 import dev.portcullis.store.internal.JdbcMessageStore;
@@ -51,6 +53,7 @@ public final class JdbcStore implements Store {
   private final RevocationStore revocations;
   private final AuthRuleStore authRules;
   private final AuditStore audit;
+  private final WsTicketStore wsTickets;
 
   private JdbcStore(HikariDataSource dataSource, Dialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -66,6 +69,7 @@ public final class JdbcStore implements Store {
     this.revocations = new JdbcRevocationStore(db);
     this.authRules = new JdbcAuthRuleStore(db);
     this.audit = new JdbcAuditStore(db);
+    this.wsTickets = new JdbcWsTicketStore(db);
   }
 
   /** Opens (creating if needed) {@code <dataDir>/portcullis.db} and migrates it. */
@@ -130,6 +134,7 @@ public final class JdbcStore implements Store {
   @Override public RevocationStore revocations() { return revocations; }
   @Override public AuthRuleStore authRules() { return authRules; }
   @Override public AuditStore audit() { return audit; }
+  @Override public WsTicketStore wsTickets() { return wsTickets; }
 
   @Override
   public boolean ping() {

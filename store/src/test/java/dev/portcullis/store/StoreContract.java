@@ -26,6 +26,7 @@ import dev.portcullis.core.store.AuditStore;
 import dev.portcullis.core.store.Page;
 import dev.portcullis.core.store.PageRequest;
 import dev.portcullis.core.store.Store;
+import dev.portcullis.core.store.WsTicketStore;
 import dev.portcullis.core.store.ThreadStore.ThreadQuery;
 import java.time.Clock;
 import java.time.Duration;
@@ -591,6 +592,82 @@ public abstract class StoreContract {
     assertThat(store.clientTokens().findByHash("hash-1")).isEmpty();
     assertThat(store.clientTokens().find(doomed.id(), token.id())).isEmpty();
     assertThat(store.clientTokens().anyLiveWithHostname("https://app.example", START_MILLIS)).isFalse();
+  }
+
+  // ---------------------------------------------------------------- ws tickets
+
+  @Test
+  void wsTicketsRedeemWhenFirstUseThenRedeemedWithStoredFields() {
+    Project p = store.projects().create("acme");
+    var ticket = new WsTicketStore.StoredTicket("hash-1", Optional.of(p.id()), "{\"kind\":\"client\"}", START_MILLIS,
+        START_MILLIS.plusSeconds(60));
+    store.wsTickets().insert(ticket);
+
+    assertThat(store.wsTickets().redeem("hash-1", START_MILLIS.plusSeconds(1)))
+        .isEqualTo(new WsTicketStore.Redemption.Redeemed(ticket));
+  }
+
+  @Test
+  void wsTicketsRedeemWhenUsedBeforeThenAlreadyUsed() {
+    store.wsTickets().insert(new WsTicketStore.StoredTicket("hash-1", Optional.empty(), "{}", START_MILLIS,
+        START_MILLIS.plusSeconds(60)));
+    store.wsTickets().redeem("hash-1", START_MILLIS);
+
+    assertThat(store.wsTickets().redeem("hash-1", START_MILLIS)).isInstanceOf(WsTicketStore.Redemption.AlreadyUsed.class);
+  }
+
+  @Test
+  void wsTicketsRedeemWhenNoSuchHashThenUnknown() {
+    assertThat(store.wsTickets().redeem("hash-1", START_MILLIS)).isInstanceOf(WsTicketStore.Redemption.Unknown.class);
+  }
+
+  @Test
+  void wsTicketsRedeemWhenManyServersRaceThenExactlyOneRedeems() throws Exception {
+    store.wsTickets().insert(new WsTicketStore.StoredTicket("hash-1", Optional.empty(), "{}", START_MILLIS,
+        START_MILLIS.plusSeconds(60)));
+    int servers = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    List<WsTicketStore.Redemption> outcomes = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(servers)) {
+      List<Future<WsTicketStore.Redemption>> results = new ArrayList<>();
+      for (int i = 0; i < servers; i++) {
+        results.add(pool.submit(() -> {
+          go.await();
+          return store.wsTickets().redeem("hash-1", START_MILLIS);
+        }));
+      }
+      go.countDown();
+      for (Future<WsTicketStore.Redemption> r : results) {
+        outcomes.add(r.get());
+      }
+    }
+
+    assertThat(outcomes).filteredOn(o -> o instanceof WsTicketStore.Redemption.Redeemed).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> o instanceof WsTicketStore.Redemption.AlreadyUsed).hasSize(servers - 1);
+  }
+
+  @Test
+  void wsTicketsDeleteExpiredBeforeWhenSweptThenOnlyLaterTicketsStay() {
+    store.wsTickets().insert(new WsTicketStore.StoredTicket("old", Optional.empty(), "{}", START_MILLIS,
+        START_MILLIS.plusSeconds(60)));
+    store.wsTickets().insert(new WsTicketStore.StoredTicket("new", Optional.empty(), "{}", START_MILLIS,
+        START_MILLIS.plusSeconds(120)));
+
+    assertThat(store.wsTickets().deleteExpiredBefore(START_MILLIS.plusSeconds(61))).isEqualTo(1);
+
+    assertThat(store.wsTickets().redeem("old", START_MILLIS)).isInstanceOf(WsTicketStore.Redemption.Unknown.class);
+    assertThat(store.wsTickets().redeem("new", START_MILLIS)).isInstanceOf(WsTicketStore.Redemption.Redeemed.class);
+  }
+
+  @Test
+  void wsTicketsWhenProjectDeletedThenItsTicketsGo() {
+    Project p = store.projects().create("acme");
+    store.wsTickets().insert(new WsTicketStore.StoredTicket("hash-1", Optional.of(p.id()), "{}", START_MILLIS,
+        START_MILLIS.plusSeconds(60)));
+
+    store.projects().delete(p.id());
+
+    assertThat(store.wsTickets().redeem("hash-1", START_MILLIS)).isInstanceOf(WsTicketStore.Redemption.Unknown.class);
   }
 
   // ---------------------------------------------------------------- agents

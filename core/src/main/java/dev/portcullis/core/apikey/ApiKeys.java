@@ -7,6 +7,7 @@ import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.core.store.ApiKeyStore;
 import dev.portcullis.core.store.Page;
 import dev.portcullis.core.store.PageRequest;
+import dev.portcullis.core.workspace.Revocations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,11 +17,13 @@ public final class ApiKeys {
 
   private final ApiKeyStore store;
   private final ServerKeyAuthenticator authenticator;
+  private final Revocations revocations;
   private final Clock clock;
 
-  public ApiKeys(ApiKeyStore store, ServerKeyAuthenticator authenticator, Clock clock) {
+  public ApiKeys(ApiKeyStore store, ServerKeyAuthenticator authenticator, Revocations revocations, Clock clock) {
     this.store = store;
     this.authenticator = authenticator;
+    this.revocations = revocations;
     this.clock = clock;
   }
 
@@ -51,11 +54,16 @@ public final class ApiKeys {
     return store.list(projectId, page);
   }
 
-  /** Revokes at once on this server; other servers drop their cached copy within a second. */
+  /**
+   * Revokes at once on this server; other servers drop their cached copy within a second. The
+   * revocation log carries it too, for connections opened with a ticket, which hold no key to
+   * look up ({@code dev.portcullis.core.ticket.WsTickets}).
+   */
   public void revoke(String projectId, String keyId) {
     if (!store.revoke(projectId, keyId, clock.instant())) {
       throw PortcullisException.notFound("API key");
     }
     authenticator.forgetKey(keyId);
+    revocations.revokeToken(projectId, keyId);
   }
 }

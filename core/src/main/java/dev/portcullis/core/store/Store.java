@@ -29,6 +29,8 @@ public interface Store extends AutoCloseable {
 
   AuditStore audit();
 
+  WsTicketStore wsTickets();
+
   /** Whether the database answers; for {@code /readyz}. */
   boolean ping();
 

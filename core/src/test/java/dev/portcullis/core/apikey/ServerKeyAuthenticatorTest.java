@@ -2,11 +2,13 @@ package dev.portcullis.core.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.core.jwt.InMemoryRevocationStore;
 import dev.portcullis.core.secret.OpaqueSecrets;
 import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.core.store.ApiKeyStore;
 import dev.portcullis.core.store.Page;
 import dev.portcullis.core.store.PageRequest;
+import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Credential;
@@ -62,10 +64,22 @@ class ServerKeyAuthenticatorTest {
   final MutableClock clock = new MutableClock();
   final CountingStore store = new CountingStore();
   final ServerKeyAuthenticator authenticator = new ServerKeyAuthenticator(store, clock, Runnable::run);
-  final ApiKeys keys = new ApiKeys(store, authenticator, clock);
+  final InMemoryRevocationStore revocationLog = new InMemoryRevocationStore();
+  final ApiKeys keys = new ApiKeys(store, authenticator, new Revocations(revocationLog, clock), clock);
 
   AuthnResult authenticate(String value) {
     return authenticator.authenticate(AuthnRequest.of(new Credential(value, Credential.Source.AUTHORIZATION_HEADER)));
+  }
+
+  @Test
+  void revokeWhenKeyRevokedThenEveryServerReadsItInTheRevocationLog() {
+    ApiKeys.Created created = keys.create("prj_1", "k", Optional.empty());
+
+    keys.revoke("prj_1", created.key().id());
+
+    Revocations otherServer = new Revocations(revocationLog, clock);
+    assertThat(otherServer.isRevoked(Revocations.credential("prj_1", created.key().id()))).isTrue();
+    assertThat(otherServer.isRevoked(Revocations.credential("prj_2", created.key().id()))).isFalse();
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.portcullis.core.audit.AuditLog;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.jwt.SigningKeyRing;
 import dev.portcullis.core.jwt.WorkspaceTokens;
+import dev.portcullis.core.ticket.WsTickets;
 import dev.portcullis.core.view.JsonViews;
 import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.spi.Principal;
@@ -23,8 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Workspace tokens, their revocation, the signing keys and their JWKS, and the same-origin
- * session cookie (API.md sections 2 and 6).
+ * Workspace tokens, their revocation, the signing keys and their JWKS, the same-origin
+ * session cookie and single-use tickets (API.md sections 2 and 6).
  */
 final class IdentityRoutes {
 
@@ -33,12 +34,14 @@ final class IdentityRoutes {
   private final WorkspaceTokens tokens;
   private final Revocations revocations;
   private final SigningKeyRing keys;
+  private final WsTickets tickets;
   private final PublicOrigin origin;
   private final Responses respond;
   private final AuditLog audit;
 
-  IdentityRoutes(WorkspaceTokens tokens, Revocations revocations, SigningKeyRing keys, PublicOrigin origin,
-      Responses respond, AuditLog audit) {
+  IdentityRoutes(WorkspaceTokens tokens, Revocations revocations, SigningKeyRing keys, WsTickets tickets,
+      PublicOrigin origin, Responses respond, AuditLog audit) {
+    this.tickets = tickets;
     this.audit = audit;
     this.tokens = tokens;
     this.revocations = revocations;
@@ -113,6 +116,15 @@ final class IdentityRoutes {
       ctx.header("Set-Cookie", COOKIE + "=" + credential + "; Path=/; Max-Age=" + maxAge
           + "; HttpOnly; SameSite=Strict" + (origin.isLoopback() ? "" : "; Secure"));
       respond.ok(ctx, JsonViews.principal(caller));
+    });
+    // Any credential may ask for a ticket (API.md section 2): the ticket stands for it once, for
+    // 60 seconds, in a URL where the credential itself must not go.
+    routes.post("/v1/ws-tickets", SESSIONS, CREATE, (ctx, access) -> {
+      WsTickets.Minted minted = tickets.mint(access.caller());
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("ticket", minted.ticket());
+      view.put("expires_at", JsonViews.time(minted.expiresAt()));
+      respond.created(ctx, view);
     });
     routes.delete("/v1/auth/session", SESSIONS, DELETE, (ctx, access) -> {
       ctx.header("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"

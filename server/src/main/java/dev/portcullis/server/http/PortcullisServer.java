@@ -25,6 +25,7 @@ import dev.portcullis.core.policy.PolicyException;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.run.Runs;
 import dev.portcullis.core.store.Store;
+import dev.portcullis.core.ticket.WsTickets;
 import dev.portcullis.core.view.JsonMappers;
 import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.server.config.ConfigException;
@@ -112,8 +113,9 @@ public final class PortcullisServer implements AutoCloseable {
         providerTokenAuthenticator),
         plugins.authenticators());
     AuthzResources authzResources = new AuthzResources(store, json, authorizer);
-    RequestGate gate = new RequestGate(authenticators, authorizer, origin, audit, authzResources, bodies);
-    this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, clock);
+    WsTickets tickets = new WsTickets(store.wsTickets(), revocations, clock);
+    RequestGate gate = new RequestGate(authenticators, authorizer, origin, audit, authzResources, bodies, tickets);
+    this.apiKeys = new ApiKeys(store.apiKeys(), serverKeys, revocations, clock);
     ModelCatalog models = new ModelCatalog(config.echoDelay(), config.openAi());
     RunEvents events = new RunEvents(store.runs());
     Runs runs = new Runs(store.runs(), store.messages(), events, models, background, json);
@@ -184,7 +186,7 @@ public final class PortcullisServer implements AutoCloseable {
       new AgentRoutes(store.agents(), models, respond).register(routes);
       ThreadRoutes threadRoutes = new ThreadRoutes(store, runs, events, respond);
       threadRoutes.register(routes);
-      new IdentityRoutes(workspaceTokens, revocations, signingKeys, origin, respond, audit).register(routes);
+      new IdentityRoutes(workspaceTokens, revocations, signingKeys, tickets, origin, respond, audit).register(routes);
       new AuditRoutes(store.audit(), respond).register(routes);
       new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);

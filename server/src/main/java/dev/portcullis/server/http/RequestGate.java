@@ -12,6 +12,7 @@ import dev.portcullis.core.clienttoken.Origins;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.secret.SecretKind;
+import dev.portcullis.core.ticket.WsTickets;
 import dev.portcullis.spi.AuthnRequest;
 import dev.portcullis.spi.Credential;
 import dev.portcullis.spi.Principal;
@@ -40,10 +41,12 @@ final class RequestGate {
   private final AuditLog audit;
   private final AuthzResources resources;
   private final JsonBodies bodies;
+  private final WsTickets tickets;
 
   RequestGate(AuthenticatorChain authenticators, Authorizer authorizer, PublicOrigin origin, AuditLog audit,
-      AuthzResources resources, JsonBodies bodies) {
+      AuthzResources resources, JsonBodies bodies, WsTickets tickets) {
     this.bodies = bodies;
+    this.tickets = tickets;
     this.audit = audit;
     this.authenticators = authenticators;
     this.authorizer = authorizer;
@@ -83,16 +86,37 @@ final class RequestGate {
   }
 
   private Access admit(Context ctx, RouteOperation route, Optional<Credential> credential) {
-    Principal principal;
+    Authenticated who = authenticate(credential, headersFor(ctx), route.queryToken(), ErrorRenderer.requestId(ctx));
+    return authorize(ctx, route, who.principal()).withCheck(who.check());
+  }
+
+  /** A proved caller, and how to ask again whether the credential that proved it still holds. */
+  private record Authenticated(Principal principal, Access.CredentialCheck check) {}
+
+  /**
+   * Proves who {@code credential} stands for: a ticket by redeeming it (API.md section 2), where
+   * {@code ticketAllowed} (the WebSocket and GET streams), anything else through the chain. A
+   * {@code 401} is recorded in the audit log.
+   */
+  private Authenticated authenticate(Optional<Credential> credential, Map<String, List<String>> headers,
+      boolean ticketAllowed, String requestId) {
     try {
-      principal = authenticators.authenticate(new AuthnRequest(credential, headersFor(ctx)));
+      if (credential.isPresent() && credential.get().value().startsWith(SecretKind.WS_TICKET.prefix())) {
+        if (!ticketAllowed) {
+          throw new PortcullisException(ErrorCode.INVALID_TOKEN,
+              "A ticket opens a WebSocket or a GET stream only; send the credential itself here.");
+        }
+        WsTickets.Redeemed redeemed = tickets.redeem(credential.get().value());
+        return new Authenticated(redeemed.principal(), () -> tickets.lapsed(redeemed));
+      }
+      Principal principal = authenticators.authenticate(new AuthnRequest(credential, headers));
+      return new Authenticated(principal, recheck(credential, headers, principal));
     } catch (PortcullisException e) {
       if (e.code().status() == 401) { // not unavailable: that is no verdict on the credential
-        audit.authenticationFailed(credential, e.code(), e.getMessage(), ErrorRenderer.requestId(ctx));
+        audit.authenticationFailed(credential, e.code(), e.getMessage(), requestId);
       }
       throw e;
     }
-    return authorize(ctx, route, principal).withCheck(recheck(credential, headersFor(ctx), principal));
   }
 
   /**
@@ -231,7 +255,7 @@ final class RequestGate {
 
   /**
    * Authenticates a credential that arrived in a WebSocket {@code auth} frame by the rules of
-   * the upgrade's {@code ?token=}: never an admin or server key, a client token bound to a
+   * the upgrade's {@code ?token=}: never an admin or server key, a ticket redeemed, a client token bound to a
    * hostname only from that origin (the socket's {@code Origin} or {@code Referer}), and
    * authorized for the socket's own operation. The returned access's
    * {@link Access#credentialCheck()} re-authenticates it for the rest of the socket's life.
@@ -247,16 +271,9 @@ final class RequestGate {
       throw PortcullisException.invalidRequest(
           "Admin and server keys must not be sent in a frame; send them in the upgrade's Authorization header.");
     }
-    Optional<Credential> credential = Optional.of(new Credential(token, Credential.Source.QUERY));
-    Principal principal;
-    try {
-      principal = authenticators.authenticate(new AuthnRequest(credential, Map.of()));
-    } catch (PortcullisException e) {
-      if (e.code().status() == 401) {
-        audit.authenticationFailed(credential, e.code(), e.getMessage(), requestId);
-      }
-      throw e;
-    }
+    Authenticated who = authenticate(Optional.of(new Credential(token, Credential.Source.QUERY)), Map.of(), true,
+        requestId);
+    Principal principal = who.principal();
     if (principal.kind() == Principal.Kind.CLIENT
         && principal.claims().get(ClientTokenAuthenticator.HOSTNAME_CLAIM) instanceof String hostname) {
       Optional<String> from = Origins.ofRequest(origin.orElse(null), referer.orElse(null));
@@ -267,8 +284,7 @@ final class RequestGate {
         throw new PortcullisException(ErrorCode.ORIGIN_NOT_ALLOWED, message);
       }
     }
-    return decide(principal, route.operation(), Optional.empty(), () -> new byte[0], requestId)
-        .withCheck(recheck(credential, Map.of(), principal));
+    return decide(principal, route.operation(), Optional.empty(), () -> new byte[0], requestId).withCheck(who.check());
   }
 
   private Access decide(Principal principal, Operation operation, Optional<String> resourceId,

@@ -159,4 +159,25 @@ class MultiServerIT {
       assertThat(same.stream().map(f -> f.path("id").asLong()).toList()).isEqualTo(ids);
     }
   }
+
+  @Test
+  void ticketWhenMintedOnOneServerThenOpensOnTheOtherOnceAndItsSocketEndsWithItsCredential() throws Exception {
+    String agent = project.agent();
+    JsonNode minted = project.api().post("/v1/client-tokens", Map.of("policy", List.of(Map.of("type", "agent",
+        "id", agent, "access", List.of("read_messages"))))).expect(201).json();
+    String ticket = a.api(minted.get("token").asText()).post("/v1/ws-tickets", Map.of()).expect(201).json()
+        .get("ticket").asText();
+    try (WebSocketIT.Socket onB = WebSocketIT.Socket.open(
+        "ws://127.0.0.1:" + b.server.port() + "/v1/ws?token=" + ticket, options -> { })) {
+      assertThat(onB.next().path("type").asText()).isEqualTo("ready");
+      String again = RawHttp.once(a.server.port(), "GET /v1/ws?token=" + ticket + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+      assertThat(again).startsWith("HTTP/1.1 401").contains("\"code\":\"token_revoked\"");
+
+      a.api(project.key()).delete("/v1/client-tokens/" + minted.get("id").asText()).expect(204);
+
+      assertThat(onB.closed().code()).isEqualTo(4003);
+    }
+  }
 }
