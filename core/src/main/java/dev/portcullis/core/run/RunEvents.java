@@ -26,6 +26,12 @@ public final class RunEvents {
 
   /** How long a reader waits for a signal before it looks at the store anyway. */
   static final Duration POLL = Duration.ofMillis(250);
+  /**
+   * How long an idle thread subscriber waits before reading {@code open} again. Long, because a
+   * subscriber is woken by its events, by being dropped and by an interrupt: with 10,000 idle
+   * sockets, waking each one every 250 ms kept a core busy.
+   */
+  static final Duration SUBSCRIBER_WAIT = Duration.ofSeconds(30);
 
   private final RunStore store;
   private final Map<String, Signal> signals = new ConcurrentHashMap<>();
@@ -90,7 +96,9 @@ public final class RunEvents {
    * in id order, until {@code open} turns false: a thread subscription (API.md section 8),
    * served by {@link #threads()}, so that all subscribers of a thread on this server share one
    * store reader. Events of runs executing on any server sharing the database arrive within
-   * {@link #POLL}, those of this server at once. An interrupt ends the wait at once.
+   * {@link #POLL}, those of this server at once. {@code open} is read after each event and at
+   * least every {@link #SUBSCRIBER_WAIT}; an interrupt ends the wait at once, which is how a
+   * caller stops a subscription promptly.
    *
    * @return the id of the last event handed on, or {@code afterId} if none
    * @throws PortcullisException {@code rate_limited} when {@code sink} fell more than the hub's
@@ -102,7 +110,7 @@ public final class RunEvents {
     long last = afterId;
     try (ThreadEventHub.Subscription subscription = hub.subscribe(threadId, afterId)) {
       while (open.getAsBoolean()) {
-        switch (subscription.next(POLL)) {
+        switch (subscription.next(SUBSCRIBER_WAIT)) {
           case ThreadEventHub.Next.Event(RunEvent event) -> {
             sink.accept(event);
             last = event.id();

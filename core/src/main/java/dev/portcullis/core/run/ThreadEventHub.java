@@ -74,6 +74,8 @@ public final class ThreadEventHub {
   }
 
   private static final Next IDLE = new Next.Idle();
+  /** The last entry of a dropped subscriber's queue: compared by identity, never handed on. */
+  private static final RunEvent DROPPED = new RunEvent(Long.MIN_VALUE, "", "", "");
 
   /**
    * Subscribes to the events of the thread with an id above {@code afterId}: first those already
@@ -162,7 +164,7 @@ public final class ThreadEventHub {
       if (event == null) {
         return dropped ? new Next.Dropped(capacity) : IDLE;
       }
-      return new Next.Event(event);
+      return event == DROPPED ? new Next.Dropped(capacity) : new Next.Event(event);
     }
 
     /** Leaves the thread; its follower stops when this was the last subscriber. Idempotent. */
@@ -184,6 +186,7 @@ public final class ThreadEventHub {
       if (queue.size() >= limit) {
         dropped = true;
         queue.clear();
+        queue.add(DROPPED); // wakes a consumer waiting in next(), however long its wait
         return false;
       }
       queue.add(event);

@@ -28,6 +28,7 @@ import dev.portcullis.core.store.Store;
 import dev.portcullis.core.ticket.WsTickets;
 import dev.portcullis.core.view.JsonMappers;
 import dev.portcullis.core.workspace.Revocations;
+import dev.portcullis.server.ws.SocketWatch;
 import dev.portcullis.server.config.ConfigException;
 import dev.portcullis.server.config.ServerConfig;
 import dev.portcullis.server.plugin.PluginDirectory;
@@ -66,6 +67,7 @@ public final class PortcullisServer implements AutoCloseable {
   private final Optional<String> generatedAdminKey;
   private final ApiKeys apiKeys;
   private final Revocations revocations;
+  private final SocketWatch socketWatch = new SocketWatch();
   private final AuditLog audit;
   private final PluginDirectory plugins;
   private final AtomicReference<String> publicUrl = new AtomicReference<>();
@@ -191,7 +193,7 @@ public final class PortcullisServer implements AutoCloseable {
       new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
       new ClientTokenRoutes(clientTokens, respond, audit).register(routes);
-      new WebSocketRoutes(gate, crossOrigin, store.threads(), threadRoutes, events, config.socketLimits(), json, clock)
+      new WebSocketRoutes(gate, crossOrigin, store.threads(), threadRoutes, events, config.socketLimits(), socketWatch, json, clock)
           .register(routes);
     });
     Routes.requireEveryRouteMapped(app.unsafe.internalRouter.allHttpHandlers(),
@@ -298,6 +300,7 @@ public final class PortcullisServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    socketWatch.close();
     revocations.close();
     background.shutdownNow();
     audit.close(); // writes what is queued before the store closes

@@ -18,6 +18,7 @@ import dev.portcullis.core.store.ThreadStore;
 import dev.portcullis.core.view.JsonViews;
 import dev.portcullis.server.ws.SocketLimits;
 import dev.portcullis.server.ws.SocketSession;
+import dev.portcullis.server.ws.SocketWatch;
 import dev.portcullis.spi.Principal;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
@@ -51,6 +52,7 @@ final class WebSocketRoutes {
   private final ThreadRoutes runs;
   private final RunEvents events;
   private final SocketLimits limits;
+  private final SocketWatch watch;
   private final ObjectMapper json;
   private final Clock clock;
   private final Map<WsContext, Open> sessions = new ConcurrentHashMap<>();
@@ -60,7 +62,8 @@ final class WebSocketRoutes {
   private record Open(SocketSession session, String holder) {}
 
   WebSocketRoutes(RequestGate gate, CrossOrigin crossOrigin, ThreadStore threads, ThreadRoutes runs,
-      RunEvents events, SocketLimits limits, ObjectMapper json, Clock clock) {
+      RunEvents events, SocketLimits limits, SocketWatch watch, ObjectMapper json, Clock clock) {
+    this.watch = watch;
     this.gate = gate;
     this.crossOrigin = crossOrigin;
     this.threads = threads;
@@ -103,6 +106,7 @@ final class WebSocketRoutes {
           return;
         }
         session.opened();
+        watch.add(session);
       });
       ws.onMessage(ctx -> {
         Open open = sessions.get(ctx);
@@ -118,6 +122,7 @@ final class WebSocketRoutes {
   private void ended(WsContext ctx) {
     Open open = sessions.remove(ctx);
     if (open != null) {
+      watch.remove(open.session());
       open.session().closed();
       held.computeIfPresent(open.holder(), (k, n) -> n <= 1 ? null : n - 1);
     }

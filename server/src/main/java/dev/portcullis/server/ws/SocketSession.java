@@ -33,13 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@code run} frame starts a run. The client is held to {@link SocketLimits}: a frame too
  * large, too many frames or none for too long closes the socket with {@code 4008}.
  *
- * <p>Each subscription and the credential watch run on their own virtual thread; frames are
- * sent one at a time under a lock, so the session may be called from any thread.
+ * <p>Each subscription runs on its own virtual thread, and a {@link SocketWatch} calls
+ * {@link #check} for the credential and the idle timeout; frames are sent one at a time under a
+ * lock, so the session may be called from any thread.
  */
 public final class SocketSession {
 
-  /** How often the credential is checked again; revocation closes a socket within this plus the authenticators' own delay. */
-  static final Duration CHECK_EVERY = Duration.ofMillis(250);
   /** How long before expiry {@code auth.expiring} is sent. */
   static final Duration EXPIRING_NOTICE = Duration.ofSeconds(30);
   /** RFC 6455 section 5.5.1: a close reason fits in 123 bytes of UTF-8. */
@@ -100,7 +99,8 @@ public final class SocketSession {
   private final Map<String, Thread> subscriptions = new ConcurrentHashMap<>();
   private volatile Credential credential;
   private volatile boolean open = true;
-  private volatile Thread watch;
+  /** The credential {@code auth.expiring} was sent for; read and written by {@link #check} alone. */
+  private Credential warnedAbout;
   private volatile long lastFrameNanos = System.nanoTime();
   // The token bucket of frames: refilled at limits.framesPerSecond(), holding at most limits.frameBurst().
   private double frameTokens;
@@ -124,22 +124,17 @@ public final class SocketSession {
     return credential.principal();
   }
 
-  /** Sends {@code ready} and starts watching the credential. */
+  /** Sends {@code ready}; the caller then hands the session to a {@link SocketWatch}. */
   public void opened() {
     Map<String, Object> ready = frame("ready");
     ready.put("principal", credential.view());
     ready.put("expires_at", credential.principal().expiresAt().map(Instant::toString).orElse(null));
     send(ready);
-    watch = Thread.ofVirtual().name("ws-credential").start(this::watchCredential);
   }
 
   /** Stops the session's threads; the connection has closed. */
   public void closed() {
     open = false;
-    Thread w = watch;
-    if (w != null) {
-      w.interrupt();
-    }
     subscriptions.values().forEach(Thread::interrupt);
     subscriptions.clear();
   }
@@ -308,64 +303,51 @@ public final class SocketSession {
   }
 
   /**
-   * Every {@link #CHECK_EVERY}: closes an idle socket; warns once per credential when its expiry
-   * is {@link #EXPIRING_NOTICE} away, and closes once the credential has expired or been revoked.
-   * A check that cannot reach a verdict (the database is unavailable) is tried again rather than
-   * closing the socket. The credential is read afresh each time, as an {@code auth} frame may
-   * have replaced it.
+   * One look at the socket, run by the {@link SocketWatch} every {@link SocketWatch#EVERY}:
+   * closes an idle socket; warns once per credential when its expiry is {@link #EXPIRING_NOTICE}
+   * away, and closes once the credential has expired or been revoked. A check that cannot reach
+   * a verdict (the database is unavailable) is tried again at the next look rather than closing
+   * the socket. The credential is read afresh each time, as an {@code auth} frame may have
+   * replaced it; if it did during this look, the next look judges the new one.
    */
-  private void watchCredential() {
-    Credential warnedAbout = null;
+  void check() {
+    if (!open) {
+      return;
+    }
     try {
-      while (open) {
-        if (System.nanoTime() - lastFrameNanos > limits.idleTimeout().toNanos()) {
-          closeQuietly(4008, "idle: no frame for " + limits.idleTimeout().toMillis() + " ms");
-          return;
-        }
-        Credential current = credential;
-        Optional<Instant> expiresAt = current.principal().expiresAt();
-        Instant now = clock.instant();
-        if (expiresAt.isPresent() && now.isAfter(expiresAt.get())) {
-          if (closeUnlessRefreshed(current, 4001, ErrorCode.TOKEN_EXPIRED, "The credential expired.")) {
-            return;
-          }
-          continue;
-        }
-        if (expiresAt.isPresent() && warnedAbout != current && !now.isBefore(expiresAt.get().minus(EXPIRING_NOTICE))) {
-          Map<String, Object> expiring = frame("auth.expiring");
-          expiring.put("expires_in", Math.max(0, Duration.between(now, expiresAt.get()).toSeconds()));
-          send(expiring);
-          warnedAbout = current;
-        }
-        Optional<PortcullisException> refusal = current.lapsed().get();
-        if (refusal.isPresent() && refusal.get().code().status() == 401) {
-          PortcullisException r = refusal.get();
-          if (closeUnlessRefreshed(current, r.code() == ErrorCode.TOKEN_EXPIRED ? 4001 : 4003, r.code(), r.getMessage())) {
-            return;
-          }
-          continue;
-        }
-        Thread.sleep(CHECK_EVERY);
+      if (System.nanoTime() - lastFrameNanos > limits.idleTimeout().toNanos()) {
+        closeQuietly(4008, "idle: no frame for " + limits.idleTimeout().toMillis() + " ms");
+        return;
       }
-    } catch (InterruptedException closed) {
-      // the connection closed
+      Credential current = credential;
+      Optional<Instant> expiresAt = current.principal().expiresAt();
+      Instant now = clock.instant();
+      if (expiresAt.isPresent() && now.isAfter(expiresAt.get())) {
+        closeUnlessRefreshed(current, 4001, ErrorCode.TOKEN_EXPIRED, "The credential expired.");
+        return;
+      }
+      if (expiresAt.isPresent() && warnedAbout != current && !now.isBefore(expiresAt.get().minus(EXPIRING_NOTICE))) {
+        Map<String, Object> expiring = frame("auth.expiring");
+        expiring.put("expires_in", Math.max(0, Duration.between(now, expiresAt.get()).toSeconds()));
+        send(expiring);
+        warnedAbout = current;
+      }
+      Optional<PortcullisException> refusal = current.lapsed().get();
+      if (refusal.isPresent() && refusal.get().code().status() == 401) {
+        PortcullisException r = refusal.get();
+        closeUnlessRefreshed(current, r.code() == ErrorCode.TOKEN_EXPIRED ? 4001 : 4003, r.code(), r.getMessage());
+      }
     } catch (RuntimeException e) {
-      LOG.error("the credential watch of a WebSocket failed; closing it", e);
+      LOG.error("checking the credential of a WebSocket failed; closing it", e);
       closeQuietly(1011, "internal");
     }
   }
 
-  /**
-   * Closes for {@code lapsed}'s sake unless an {@code auth} frame replaced it meanwhile.
-   *
-   * @return whether it closed; if not, the watch goes on with the new credential
-   */
-  private boolean closeUnlessRefreshed(Credential lapsed, int status, ErrorCode code, String message) {
-    if (credential != lapsed) {
-      return false;
+  /** Closes for {@code lapsed}'s sake unless an {@code auth} frame replaced it meanwhile. */
+  private void closeUnlessRefreshed(Credential lapsed, int status, ErrorCode code, String message) {
+    if (credential == lapsed) {
+      close(status, code, message);
     }
-    close(status, code, message);
-    return true;
   }
 
   private void close(int status, ErrorCode code, String message) {
