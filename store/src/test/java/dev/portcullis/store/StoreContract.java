@@ -42,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -1802,6 +1803,65 @@ public abstract class StoreContract {
     RunEvent newest = store.runs().appendEvent(second.id(), "run.created", "{}");
 
     assertThat(store.runs().lastEventId()).isEqualTo(newest.id());
+  }
+
+  /**
+   * Guards the order in which a thread's events become visible. Readers poll for the ids above
+   * the last one they saw (the thread's WebSocket subscribers, a stream resumed from
+   * {@code Last-Event-ID}), so an event that becomes visible after a greater id of its thread
+   * would be skipped for good. On PostgreSQL, runs of one thread appending at once in their own
+   * transactions draw ids from one sequence and could commit in the other order.
+   */
+  @Test
+  void runsThreadEventsWhenRunsOfOneThreadAppendAtOnceThenAPollingReaderSeesEveryEventOnceInIdOrder()
+      throws Exception {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    int appenders = 8;
+    int eventsEach = 150;
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger appending = new AtomicInteger(appenders);
+    List<Callable<List<Long>>> appends = new ArrayList<>();
+    for (int i = 0; i < appenders; i++) {
+      Run run = store.runs().create(t.id(), a.id());
+      appends.add(() -> {
+        try {
+          go.await();
+          List<Long> ids = new ArrayList<>();
+          for (int n = 0; n < eventsEach; n++) {
+            ids.add(store.runs().appendEvent(run.id(), "message.delta", "{\"n\":" + n + "}").id());
+          }
+          return ids;
+        } finally {
+          appending.decrementAndGet();
+        }
+      });
+    }
+    List<Long> seen = new ArrayList<>();
+    List<Long> appended = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(appenders)) {
+      List<Future<List<Long>>> results = appends.stream().map(pool::submit).toList();
+      go.countDown();
+      long cursor = 0;
+      boolean finalRead = false;
+      while (!finalRead) {
+        // Checked before the read: once every appender has returned, this read sees all their events.
+        finalRead = appending.get() == 0;
+        for (RunEvent e : store.runs().threadEvents(t.id(), cursor)) {
+          seen.add(e.id());
+          cursor = e.id();
+        }
+      }
+      for (Future<List<Long>> r : results) {
+        appended.addAll(r.get());
+      }
+    }
+
+    List<Long> expected = appended.stream().sorted().toList();
+    assertThat(expected).hasSize(appenders * eventsEach);
+    assertThat(expected.stream().filter(id -> !seen.contains(id)).toList()).as("ids the reader skipped").isEmpty();
+    assertThat(seen).containsExactlyElementsOf(expected);
   }
 
   // ---------------------------------------------------------------- fixtures

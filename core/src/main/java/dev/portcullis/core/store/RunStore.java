@@ -21,7 +21,11 @@ public interface RunStore {
   /** Ends a running run. */
   Run finish(String runId, Run.Status status, Optional<String> error);
 
-  /** Appends an event; its id is greater than every id stored before. */
+  /**
+   * Appends an event; its id is greater than every id stored before. The events of a thread
+   * become visible in id order, even when several of its runs append at once: a reader that asks
+   * for the ids above the last one it saw misses none.
+   */
   RunEvent appendEvent(String runId, String event, String dataJson);
 
   /** The run's events with an id greater than {@code afterId}, in order. */
