@@ -38,8 +38,10 @@ public interface RunStore {
   List<RunEvent> threadEvents(String threadId, long afterId);
 
   /**
-   * The highest event id stored so far, of any run, or 0 when there is none: every event
-   * appended later has a greater id, so a reader that starts here misses none of them.
+   * The highest id of the thread's events stored so far, or 0 when it has none: every event of
+   * the thread not yet visible has a greater id, so a reader of the thread that starts here
+   * misses none of them. (The highest id of all threads would not do: on PostgreSQL another
+   * thread's event may commit with a greater id while one of this thread is being appended.)
    */
-  long lastEventId();
+  long lastEventId(String threadId);
 }

@@ -91,8 +91,9 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public long lastEventId() {
-    return db.queryOne("SELECT COALESCE(MAX(seq), 0) FROM run_events", rs -> rs.getLong(1)).orElse(0L);
+  public long lastEventId(String threadId) {
+    return db.queryOne("SELECT COALESCE(MAX(e.seq), 0) FROM run_events e JOIN runs r ON r.id = e.run_id"
+        + " WHERE r.thread_id = ?", rs -> rs.getLong(1), threadId).orElse(0L);
   }
 
   private static Run map(ResultSet rs) throws SQLException {
