@@ -38,11 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -1869,16 +1871,152 @@ public abstract class StoreContract {
   }
 
   @Test
-  void runsLastEventIdWhenEventsOfSeveralThreadsThenHighestIdElseZero() {
-    assertThat(store.runs().lastEventId()).isZero();
+  void runsLastEventIdWhenEventsOfSeveralThreadsThenHighestOfThatThreadElseZero() {
     Project p = store.projects().create("acme");
     Agent a = agent(p);
-    Run first = store.runs().create(thread(p, a, Map.of()).id(), a.id());
-    Run second = store.runs().create(thread(p, a, Map.of()).id(), a.id());
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of());
+    assertThat(store.runs().lastEventId(t.id())).isZero();
+    Run first = store.runs().create(t.id(), a.id());
+    Run second = store.runs().create(t.id(), a.id());
+    Run foreign = store.runs().create(other.id(), a.id());
     store.runs().appendEvent(first.id(), "run.created", "{}");
     RunEvent newest = store.runs().appendEvent(second.id(), "run.created", "{}");
+    RunEvent foreignNewest = store.runs().appendEvent(foreign.id(), "run.created", "{}");
 
-    assertThat(store.runs().lastEventId()).isEqualTo(newest.id());
+    assertThat(store.runs().lastEventId(t.id())).isEqualTo(newest.id());
+    assertThat(store.runs().lastEventId(other.id())).isEqualTo(foreignNewest.id());
+    assertThat(store.runs().lastEventId(thread(p, a, Map.of()).id())).isZero();
+    assertThat(store.runs().lastEventId("thr_missing")).isZero();
+  }
+
+  /**
+   * Guards the order in which a thread's events become visible. Readers poll for the ids above
+   * the last one they saw (the thread's WebSocket subscribers, a stream resumed from
+   * {@code Last-Event-ID}), so an event that becomes visible after a greater id of its thread
+   * would be skipped for good. On PostgreSQL, runs of one thread appending at once in their own
+   * transactions draw ids from one sequence and could commit in the other order.
+   */
+  @Test
+  void runsThreadEventsWhenRunsOfOneThreadAppendAtOnceThenAPollingReaderSeesEveryEventOnceInIdOrder()
+      throws Exception {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    int appenders = 8;
+    int eventsEach = 150;
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger appending = new AtomicInteger(appenders);
+    List<Callable<List<Long>>> appends = new ArrayList<>();
+    for (int i = 0; i < appenders; i++) {
+      Run run = store.runs().create(t.id(), a.id());
+      appends.add(() -> {
+        try {
+          go.await();
+          List<Long> ids = new ArrayList<>();
+          for (int n = 0; n < eventsEach; n++) {
+            ids.add(store.runs().appendEvent(run.id(), "message.delta", "{\"n\":" + n + "}").id());
+          }
+          return ids;
+        } finally {
+          appending.decrementAndGet();
+        }
+      });
+    }
+    List<Long> seen = new ArrayList<>();
+    List<Long> appended = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(appenders)) {
+      List<Future<List<Long>>> results = appends.stream().map(pool::submit).toList();
+      go.countDown();
+      long cursor = 0;
+      boolean finalRead = false;
+      while (!finalRead) {
+        // Checked before the read: once every appender has returned, this read sees all their events.
+        finalRead = appending.get() == 0;
+        for (RunEvent e : store.runs().threadEvents(t.id(), cursor)) {
+          seen.add(e.id());
+          cursor = e.id();
+        }
+      }
+      for (Future<List<Long>> r : results) {
+        appended.addAll(r.get());
+      }
+    }
+
+    List<Long> expected = appended.stream().sorted().toList();
+    assertThat(expected).hasSize(appenders * eventsEach);
+    assertThat(expected.stream().filter(id -> !seen.contains(id)).toList()).as("ids the reader skipped").isEmpty();
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
+
+  /**
+   * Guards where a new reader of a thread starts: {@code ThreadEventHub} starts it at
+   * {@link dev.portcullis.core.store.RunStore#lastEventId}, so an event of the thread not yet
+   * visible then must have a greater id, or the reader skips it. On PostgreSQL another thread's
+   * event, committed first, may have a greater id than one of this thread still being appended.
+   */
+  @Test
+  void runsLastEventIdWhenThisAndOtherThreadsAppendAtOnceThenNoEventOfTheThreadAtOrBelowItAppearsLater()
+      throws Exception {
+    Project p = store.projects().create("acme");
+    Agent a = agent(p);
+    AgentThread t = thread(p, a, Map.of());
+    AgentThread other = thread(p, a, Map.of());
+    int appenders = 8;
+    int eventsEach = 150;
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger appending = new AtomicInteger(appenders);
+    List<Callable<List<Long>>> appends = new ArrayList<>();
+    for (int i = 0; i < appenders; i++) {
+      Run run = store.runs().create(i % 2 == 0 ? t.id() : other.id(), a.id());
+      appends.add(() -> {
+        try {
+          go.await();
+          List<Long> ids = new ArrayList<>();
+          for (int n = 0; n < eventsEach; n++) {
+            ids.add(store.runs().appendEvent(run.id(), "message.delta", "{\"n\":" + n + "}").id());
+          }
+          return ids;
+        } finally {
+          appending.decrementAndGet();
+        }
+      });
+    }
+    /** A start, and how many of the thread's events the reader had seen by the read right after it. */
+    record Start(long id, int seen) {}
+    List<Long> seen = new ArrayList<>();
+    List<Start> starts = new ArrayList<>();
+    List<Long> appendedToT = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(appenders)) {
+      List<Future<List<Long>>> results = appends.stream().map(pool::submit).toList();
+      go.countDown();
+      long cursor = 0;
+      boolean finalRead = false;
+      while (!finalRead) {
+        finalRead = appending.get() == 0;
+        long start = store.runs().lastEventId(t.id());
+        for (RunEvent e : store.runs().threadEvents(t.id(), cursor)) {
+          seen.add(e.id());
+          cursor = e.id();
+        }
+        starts.add(new Start(start, seen.size()));
+      }
+      for (int i = 0; i < appenders; i += 2) {
+        appendedToT.addAll(results.get(i).get());
+      }
+      for (int i = 1; i < appenders; i += 2) {
+        results.get(i).get();
+      }
+    }
+
+    List<Long> expected = appendedToT.stream().sorted().toList();
+    assertThat(seen).containsExactlyElementsOf(expected);
+    Set<Long> appearedLater = new TreeSet<>();
+    for (Start start : starts) {
+      expected.subList(start.seen(), expected.size()).stream().takeWhile(id -> id <= start.id())
+          .forEach(appearedLater::add);
+    }
+    assertThat(appearedLater).as("ids at or below a start that were not yet visible").isEmpty();
   }
 
   // ---------------------------------------------------------------- fixtures

@@ -88,7 +88,7 @@ public final class ThreadEventHub {
     try {
       follower = followers.get(threadId);
       if (follower == null) {
-        follower = new Follower(threadId, store.lastEventId());
+        follower = new Follower(threadId, store.lastEventId(threadId));
         followers.put(threadId, follower);
         follower.start();
       }

@@ -21,7 +21,11 @@ public interface RunStore {
   /** Ends a running run. */
   Run finish(String runId, Run.Status status, Optional<String> error);
 
-  /** Appends an event; its id is greater than every id stored before. */
+  /**
+   * Appends an event; its id is greater than every id stored before. The events of a thread
+   * become visible in id order, even when several of its runs append at once: a reader that asks
+   * for the ids above the last one it saw misses none.
+   */
   RunEvent appendEvent(String runId, String event, String dataJson);
 
   /** The run's events with an id greater than {@code afterId}, in order. */
@@ -34,8 +38,10 @@ public interface RunStore {
   List<RunEvent> threadEvents(String threadId, long afterId);
 
   /**
-   * The highest event id stored so far, of any run, or 0 when there is none: every event
-   * appended later has a greater id, so a reader that starts here misses none of them.
+   * The highest id of the thread's events stored so far, or 0 when it has none: every event of
+   * the thread not yet visible has a greater id, so a reader of the thread that starts here
+   * misses none of them. (The highest id of all threads would not do: on PostgreSQL another
+   * thread's event may commit with a greater id while one of this thread is being appended.)
    */
-  long lastEventId();
+  long lastEventId(String threadId);
 }

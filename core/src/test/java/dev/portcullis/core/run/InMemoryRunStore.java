@@ -61,7 +61,8 @@ final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public synchronized long lastEventId() {
-    return events.size();
+  public synchronized long lastEventId(String threadId) {
+    return events.stream().filter(e -> runs.get(e.runId()).threadId().equals(threadId)).mapToLong(RunEvent::id)
+        .max().orElse(0);
   }
 }

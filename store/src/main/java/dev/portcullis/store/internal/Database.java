@@ -58,28 +58,75 @@ public final class Database {
     return Instant.ofEpochMilli(clock.millis());
   }
 
-  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
-        ResultSet rs = ps.executeQuery()) {
-      List<T> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(mapper.map(rs));
+  /** Work done by {@link #inTransaction}. */
+  @FunctionalInterface
+  public interface TransactionWork<T> {
+    T run(Transaction tx);
+  }
+
+  /** Statements on the one connection of a transaction; valid only inside its {@link TransactionWork}. */
+  public static final class Transaction {
+    private final Connection connection;
+
+    private Transaction(Connection connection) {
+      this.connection = connection;
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+      try {
+        return Database.query(connection, sql, mapper, params);
+      } catch (SQLException e) {
+        throw failure(e);
       }
-      return rows;
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+      return first(query(sql, mapper, params));
+    }
+  }
+
+  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+    try (Connection c = dataSource.getConnection()) {
+      return query(c, sql, mapper, params);
     } catch (SQLException e) {
       throw failure(e);
     }
   }
 
   public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
-    List<T> rows = query(sql, mapper, params);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    return first(query(sql, mapper, params));
   }
 
   /** @return the number of rows changed */
   public int update(String sql, Object... params) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
       return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction on one connection: committed when it returns, rolled
+   * back when it throws. Locks it takes are held until then.
+   */
+  public <T> T inTransaction(TransactionWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(new Transaction(c));
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -173,6 +220,21 @@ public final class Database {
 
   public static Long millis(Optional<Instant> t) {
     return t.map(Instant::toEpochMilli).orElse(null);
+  }
+
+  private static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object[] params)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+      List<T> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(mapper.map(rs));
+      }
+      return rows;
+    }
+  }
+
+  private static <T> Optional<T> first(List<T> rows) {
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
   }
 
   private static PreparedStatement prepare(Connection c, String sql, Object[] params) throws SQLException {

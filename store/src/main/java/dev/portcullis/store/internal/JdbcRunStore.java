@@ -4,6 +4,7 @@ import dev.portcullis.core.domain.Run;
 import dev.portcullis.core.domain.RunEvent;
 import dev.portcullis.core.secret.ResourceIds;
 import dev.portcullis.core.store.RunStore;
+import dev.portcullis.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,14 @@ import java.util.Optional;
 
 /** Runs and their append-only event log. */
 public final class JdbcRunStore implements RunStore {
+
+  /**
+   * The first key of the transaction locks on threads. The two-key form keeps them apart from
+   * one-key advisory locks such as Flyway's; threads whose ids hash alike merely share a lock.
+   */
+  private static final int THREAD_LOCKS = 0x72756e65;
+  private static final String LOCK_THREAD_OF_RUN =
+      "SELECT pg_advisory_xact_lock(" + THREAD_LOCKS + ", hashtext(thread_id)) FROM runs WHERE id = ?";
 
   private final Database db;
 
@@ -49,8 +58,20 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public RunEvent appendEvent(String runId, String event, String dataJson) {
-    long id = db.queryOne("INSERT INTO run_events (run_id, event, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
-        rs -> rs.getLong(1), runId, event, dataJson, db.now()).orElseThrow();
+    Instant now = db.now();
+    long id = db.inTransaction(tx -> {
+      // Readers follow a thread by asking for the ids above the last one they saw, so a thread's
+      // events must become visible in id order. Ids come from one sequence, and on PostgreSQL two
+      // runs of a thread appending at once could commit in the other order: a reader would see
+      // the greater id first and pass over the smaller one for good. Holding the thread's lock
+      // until commit, an appender draws its id only once the previous one has committed. SQLite
+      // has one writer at a time, so there the order holds without it.
+      if (db.dialect() == Dialect.POSTGRES) {
+        tx.query(LOCK_THREAD_OF_RUN, rs -> true, runId);
+      }
+      return tx.queryOne("INSERT INTO run_events (run_id, event, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
+          rs -> rs.getLong(1), runId, event, dataJson, now).orElseThrow();
+    });
     return new RunEvent(id, runId, event, dataJson);
   }
 
@@ -70,8 +91,9 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public long lastEventId() {
-    return db.queryOne("SELECT COALESCE(MAX(seq), 0) FROM run_events", rs -> rs.getLong(1)).orElse(0L);
+  public long lastEventId(String threadId) {
+    return db.queryOne("SELECT COALESCE(MAX(e.seq), 0) FROM run_events e JOIN runs r ON r.id = e.run_id"
+        + " WHERE r.thread_id = ?", rs -> rs.getLong(1), threadId).orElse(0L);
   }
 
   private static Run map(ResultSet rs) throws SQLException {
