@@ -11,7 +11,10 @@ public enum Action {
   SEARCH,
   CREATE_RUN;
 
+  // Computed once: the engine names operations on every request.
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 }

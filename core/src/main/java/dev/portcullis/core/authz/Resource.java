@@ -16,7 +16,10 @@ public enum Resource {
   SESSIONS,
   PUBLIC;
 
+  // Computed once: the engine names operations on every request.
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 }

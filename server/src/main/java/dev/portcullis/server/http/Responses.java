@@ -41,13 +41,25 @@ final class Responses {
     ctx.status(204);
   }
 
-  private void write(Context ctx, int status, Object body) throws IOException {
-    byte[] bytes;
+  /** {@code body} written as JSON, for a response sent more than once ({@link #okJson}). */
+  byte[] jsonBytes(Object body) {
     try {
-      bytes = json.writeValueAsBytes(body);
+      return json.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response bodies are always serialisable", e);
     }
+  }
+
+  /** A 200 whose body is JSON written before, by {@link #jsonBytes}. */
+  void okJson(Context ctx, byte[] body) throws IOException {
+    write(ctx, 200, body);
+  }
+
+  private void write(Context ctx, int status, Object body) throws IOException {
+    write(ctx, status, jsonBytes(body));
+  }
+
+  private void write(Context ctx, int status, byte[] bytes) throws IOException {
     ctx.status(status).contentType("application/json");
     // Straight to the servlet stream: Javalin's result path inspects every response for
     // compression, which costs about a tenth of a small request's CPU and is off here anyway.

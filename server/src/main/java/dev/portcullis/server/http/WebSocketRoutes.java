@@ -10,13 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.core.authz.Operation;
 import dev.portcullis.core.clienttoken.ClientTokenAuthenticator;
 import dev.portcullis.core.clienttoken.Origins;
-import dev.portcullis.core.domain.RunEvent;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.run.RunEvents;
 import dev.portcullis.core.store.ThreadStore;
 import dev.portcullis.core.view.JsonViews;
 import dev.portcullis.server.ws.SocketLimits;
+import dev.portcullis.server.ws.EventFrames;
 import dev.portcullis.server.ws.SocketSession;
 import dev.portcullis.server.ws.SocketWatch;
 import dev.portcullis.spi.Principal;
@@ -53,6 +53,7 @@ final class WebSocketRoutes {
   private final RunEvents events;
   private final SocketLimits limits;
   private final SocketWatch watch;
+  private final EventFrames eventFrames;
   private final ObjectMapper json;
   private final Clock clock;
   private final Map<WsContext, Open> sessions = new ConcurrentHashMap<>();
@@ -64,6 +65,7 @@ final class WebSocketRoutes {
   WebSocketRoutes(RequestGate gate, CrossOrigin crossOrigin, ThreadStore threads, ThreadRoutes runs,
       RunEvents events, SocketLimits limits, SocketWatch watch, ObjectMapper json, Clock clock) {
     this.watch = watch;
+    this.eventFrames = new EventFrames(json);
     this.gate = gate;
     this.crossOrigin = crossOrigin;
     this.threads = threads;
@@ -216,10 +218,10 @@ final class WebSocketRoutes {
     }
 
     @Override
-    public void follow(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
+    public void follow(String threadId, long afterId, Consumer<String> frames, BooleanSupplier open)
         throws InterruptedException {
       try {
-        events.followThread(threadId, afterId, sink, open);
+        events.followThread(threadId, afterId, event -> frames.accept(eventFrames.of(threadId, event)), open);
       } catch (PortcullisException behind) {
         if (behind.code() != ErrorCode.RATE_LIMITED) {
           throw behind;

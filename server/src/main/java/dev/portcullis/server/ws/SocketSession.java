@@ -2,8 +2,6 @@ package dev.portcullis.server.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.util.RawValue;
-import dev.portcullis.core.domain.RunEvent;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.secret.ResourceIds;
@@ -69,8 +67,11 @@ public final class SocketSession {
      */
     String startRun(Principal principal, String threadId, JsonNode input, String requestId);
 
-    /** See {@link dev.portcullis.core.run.RunEvents#followThread}. */
-    void follow(String threadId, long afterId, Consumer<RunEvent> sink, BooleanSupplier open)
+    /**
+     * Hands {@code frames} the text of an {@code event} frame for each event of the thread, as
+     * {@link dev.portcullis.core.run.RunEvents#followThread} hands on the events.
+     */
+    void follow(String threadId, long afterId, Consumer<String> frames, BooleanSupplier open)
         throws InterruptedException;
   }
 
@@ -269,7 +270,7 @@ public final class SocketSession {
   private void follow(String threadId, long after) {
     Thread self = Thread.currentThread();
     try {
-      threads.follow(threadId, after, event -> send(eventFrame(threadId, event)),
+      threads.follow(threadId, after, this::sendText,
           () -> open && subscriptions.get(threadId) == self);
     } catch (InterruptedException stopped) {
       // unsubscribed or closed
@@ -289,17 +290,6 @@ public final class SocketSession {
     if (follower != null) {
       follower.interrupt();
     }
-  }
-
-  private Map<String, Object> eventFrame(String threadId, RunEvent event) {
-    Map<String, Object> frame = frame("event");
-    frame.put("thread_id", threadId);
-    frame.put("id", event.id());
-    frame.put("event", event.event());
-    // The stored data is JSON the server itself wrote: copied as it is rather than parsed and
-    // written again for each of a thread's subscribers.
-    frame.put("data", new RawValue(event.data()));
-    return frame;
   }
 
   /**
@@ -414,12 +404,14 @@ public final class SocketSession {
   }
 
   private void send(Map<String, Object> frame) {
-    String text;
     try {
-      text = json.writeValueAsString(frame);
+      sendText(json.writeValueAsString(frame));
     } catch (IOException e) {
       throw new IllegalStateException("a frame is always serialisable", e);
     }
+  }
+
+  private void sendText(String text) {
     sending.lock();
     try {
       if (open) {

@@ -4,54 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.core.secret.OpaqueSecrets;
 import dev.portcullis.core.secret.SecretKind;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An acknowledged write survives {@code kill -9} of the server process. */
 class CrashSafetyIT {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
-
   @TempDir Path data;
   private final String adminKey = OpaqueSecrets.mint(SecretKind.ADMIN_KEY).value();
 
-  /** A server in a process of its own, so that it can really be killed. */
-  private record ServerProcess(Process process, String baseUrl) {}
-
   private ServerProcess launch(String... extraArgs) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "dev.portcullis.server.cli.Main",
-        "serve", "--port", "0", "--data", data.toString()));
-    command.addAll(List.of(extraArgs));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("PORTCULLIS_ADMIN_KEY", adminKey);
-    pb.redirectErrorStream(true);
-    Process process = pb.start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    List<String> seen = new ArrayList<>();
-    for (String line; (line = out.readLine()) != null; ) {
-      seen.add(line);
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return new ServerProcess(process, m.group(1));
-      }
-    }
-    throw new AssertionError("server did not start: " + seen);
+    return ServerProcess.launch(data, adminKey, List.of(), extraArgs);
   }
 
   private static void killHard(ServerProcess server) throws InterruptedException {
