@@ -1909,19 +1909,7 @@ public abstract class StoreContract {
     AtomicInteger appending = new AtomicInteger(appenders);
     List<Callable<List<Long>>> appends = new ArrayList<>();
     for (int i = 0; i < appenders; i++) {
-      Run run = store.runs().create(t.id(), a.id());
-      appends.add(() -> {
-        try {
-          go.await();
-          List<Long> ids = new ArrayList<>();
-          for (int n = 0; n < eventsEach; n++) {
-            ids.add(store.runs().appendEvent(run.id(), "message.delta", "{\"n\":" + n + "}").id());
-          }
-          return ids;
-        } finally {
-          appending.decrementAndGet();
-        }
-      });
+      appends.add(appender(store.runs().create(t.id(), a.id()), eventsEach, go, appending));
     }
     List<Long> seen = new ArrayList<>();
     List<Long> appended = new ArrayList<>();
@@ -1968,19 +1956,7 @@ public abstract class StoreContract {
     AtomicInteger appending = new AtomicInteger(appenders);
     List<Callable<List<Long>>> appends = new ArrayList<>();
     for (int i = 0; i < appenders; i++) {
-      Run run = store.runs().create(i % 2 == 0 ? t.id() : other.id(), a.id());
-      appends.add(() -> {
-        try {
-          go.await();
-          List<Long> ids = new ArrayList<>();
-          for (int n = 0; n < eventsEach; n++) {
-            ids.add(store.runs().appendEvent(run.id(), "message.delta", "{\"n\":" + n + "}").id());
-          }
-          return ids;
-        } finally {
-          appending.decrementAndGet();
-        }
-      });
+      appends.add(appender(store.runs().create(i % 2 == 0 ? t.id() : other.id(), a.id()), eventsEach, go, appending));
     }
     /** A start, and how many of the thread's events the reader had seen by the read right after it. */
     record Start(long id, int seen) {}
@@ -2017,6 +1993,25 @@ public abstract class StoreContract {
           .forEach(appearedLater::add);
     }
     assertThat(appearedLater).as("ids at or below a start that were not yet visible").isEmpty();
+  }
+
+  /**
+   * Appends {@code events} events to {@code run} once {@code go} opens, then counts
+   * {@code appending} down; answers the ids it was given.
+   */
+  private Callable<List<Long>> appender(Run run, int events, CountDownLatch go, AtomicInteger appending) {
+    return () -> {
+      try {
+        go.await();
+        List<Long> ids = new ArrayList<>();
+        for (int n = 0; n < events; n++) {
+          ids.add(store.runs().appendEvent(run.id(), "message.delta", "{\"n\":" + n + "}").id());
+        }
+        return ids;
+      } finally {
+        appending.decrementAndGet();
+      }
+    };
   }
 
   // ---------------------------------------------------------------- fixtures

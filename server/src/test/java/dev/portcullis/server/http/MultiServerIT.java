@@ -170,9 +170,7 @@ class MultiServerIT {
     try (WebSocketIT.Socket onB = WebSocketIT.Socket.open(
         "ws://127.0.0.1:" + b.server.port() + "/v1/ws?token=" + ticket, options -> { })) {
       assertThat(onB.next().path("type").asText()).isEqualTo("ready");
-      String again = RawHttp.once(a.server.port(), "GET /v1/ws?token=" + ticket + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+      String again = RawHttp.once(a.server.port(), RawHttp.upgrade("/v1/ws?token=" + ticket, ""));
       assertThat(again).startsWith("HTTP/1.1 401").contains("\"code\":\"token_revoked\"");
 
       a.api(project.key()).delete("/v1/client-tokens/" + minted.get("id").asText()).expect(204);

@@ -56,6 +56,12 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** {@code value} with the case of its last letter changed: the same credential but for case. */
+  /** A raw WebSocket upgrade request for {@code target}, so that a refusal's status, headers and body can be read. */
+  static String upgrade(String target, String extraHeaders) {
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extraHeaders + "\r\n";
+  }
+
   static String lastLetterCaseFlipped(String value) {
     char[] chars = value.toCharArray();
     for (int i = chars.length - 1; i >= 0; i--) {

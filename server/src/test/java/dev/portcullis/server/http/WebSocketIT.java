@@ -103,7 +103,7 @@ class WebSocketIT {
 
   @Test
   void upgradeWhenNoCredentialThen401JsonAndNoUpgrade() throws Exception {
-    String response = RawHttp.once(server.server.port(), upgrade("/v1/ws", ""));
+    String response = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws", ""));
     assertThat(response).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"portcullis\"")
         .contains("\"code\":\"unauthenticated\"").doesNotContain("Sec-WebSocket-Accept")
         .doesNotContain("JSESSIONID").doesNotContain("Set-Cookie");
@@ -112,7 +112,7 @@ class WebSocketIT {
 
   @Test
   void upgradeWhenServerKeyInQueryThen400InvalidRequest() throws Exception {
-    String response = RawHttp.once(server.server.port(), upgrade("/v1/ws?token=" + project.key(), ""));
+    String response = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws?token=" + project.key(), ""));
     assertThat(response).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_request\"")
         .doesNotContain("Sec-WebSocket-Accept");
   }
@@ -128,7 +128,7 @@ class WebSocketIT {
   void upgradeWhenBoundClientTokenFromAnotherOriginThen403OriginNotAllowedElseReady() throws Exception {
     String token = clientToken(Map.of("hostname", APP));
     String response = RawHttp.once(server.server.port(),
-        upgrade("/v1/ws?token=" + token, "Origin: https://evil.example\r\n"));
+        RawHttp.upgrade("/v1/ws?token=" + token, "Origin: https://evil.example\r\n"));
     assertThat(response).startsWith("HTTP/1.1 403").contains("\"code\":\"origin_not_allowed\"");
     try (Socket socket = Socket.open(wsUrl("?token=" + token), b -> b.header("Origin", APP))) {
       assertThat(socket.next().path("type").asText()).isEqualTo("ready");
@@ -139,13 +139,13 @@ class WebSocketIT {
   void upgradeWhenForeignOriginWithAnUnboundCredentialThen403() throws Exception {
     String token = project.workspaceToken("alice");
     String response = RawHttp.once(server.server.port(),
-        upgrade("/v1/ws?token=" + token, "Origin: https://evil.example\r\n"));
+        RawHttp.upgrade("/v1/ws?token=" + token, "Origin: https://evil.example\r\n"));
     assertThat(response).startsWith("HTTP/1.1 403").contains("\"code\":\"origin_not_allowed\"");
   }
 
   @Test
   void upgradeWhenBadTokenThen401InvalidToken() throws Exception {
-    String response = RawHttp.once(server.server.port(), upgrade("/v1/ws?token=pc_ck_nonsense", ""));
+    String response = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws?token=pc_ck_nonsense", ""));
     assertThat(response).startsWith("HTTP/1.1 401").contains("error=\"invalid_token\"");
   }
 
@@ -461,7 +461,7 @@ class WebSocketIT {
         Socket second = Socket.open(limitedUrl("?token=" + sameWorkspace), b -> { })) {
       first.next();
       second.next();
-      String response = RawHttp.once(limited.server.port(), upgrade("/v1/ws?token=" + token, ""));
+      String response = RawHttp.once(limited.server.port(), RawHttp.upgrade("/v1/ws?token=" + token, ""));
       assertThat(response).startsWith("HTTP/1.1 429").contains("Retry-After: ").contains("\"code\":\"rate_limited\"")
           .doesNotContain("Sec-WebSocket-Accept");
       try (Socket other = Socket.open(limitedUrl("?token=" + limitedProject.workspaceToken("someone-else")), b -> { })) {
@@ -472,7 +472,7 @@ class WebSocketIT {
       Instant deadline = Instant.now().plus(WAIT);
       int status = 429;
       while (status == 429 && Instant.now().isBefore(deadline)) {
-        status = Integer.parseInt(RawHttp.once(limited.server.port(), upgrade("/v1/ws?token=" + token, ""))
+        status = Integer.parseInt(RawHttp.once(limited.server.port(), RawHttp.upgrade("/v1/ws?token=" + token, ""))
             .substring(9, 12));
       }
       assertThat(status).as("a slot is free once a socket closed").isEqualTo(101);
@@ -507,12 +507,6 @@ class WebSocketIT {
 
   private static String wsUrl(String query) {
     return "ws://127.0.0.1:" + server.server.port() + "/v1/ws" + query;
-  }
-
-  /** A raw upgrade request, so that a refusal's HTTP status, headers and body can be read. */
-  private static String upgrade(String target, String extraHeaders) {
-    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extraHeaders + "\r\n";
   }
 
   /** The status of a handshake that the server refused. */

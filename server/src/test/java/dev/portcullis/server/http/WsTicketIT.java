@@ -56,11 +56,6 @@ class WsTicketIT {
     return "ws://127.0.0.1:" + server.server.port() + "/v1/ws" + query;
   }
 
-  static String upgrade(String target, String extraHeaders) {
-    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extraHeaders + "\r\n";
-  }
-
   static String clientToken(Map<String, Object> more) {
     Map<String, Object> body = new HashMap<>(Map.of("policy",
         List.of(Map.of("type", "agent", "id", agent, "access", List.of("read_messages", "write_messages")))));
@@ -120,7 +115,7 @@ class WsTicketIT {
     try (WebSocketIT.Socket first = WebSocketIT.Socket.open(wsUrl("?token=" + ticket), b -> { })) {
       assertThat(first.next().path("type").asText()).isEqualTo("ready");
 
-      String second = RawHttp.once(server.server.port(), upgrade("/v1/ws?token=" + ticket, ""));
+      String second = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws?token=" + ticket, ""));
 
       assertThat(second).startsWith("HTTP/1.1 401").contains("\"code\":\"token_revoked\"")
           .doesNotContain("Sec-WebSocket-Accept");
@@ -142,7 +137,7 @@ class WsTicketIT {
     String ticket = ticket(token);
     Thread.sleep(1_500);
 
-    String response = RawHttp.once(server.server.port(), upgrade("/v1/ws?token=" + ticket, ""));
+    String response = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws?token=" + ticket, ""));
 
     assertThat(response).startsWith("HTTP/1.1 401").contains("\"code\":\"token_expired\"");
   }
@@ -152,7 +147,7 @@ class WsTicketIT {
     String ticket = ticket(project.workspaceToken("alice"));
     String tampered = ticket.substring(0, 10) + (ticket.charAt(10) == 'a' ? 'b' : 'a') + ticket.substring(11);
 
-    String response = RawHttp.once(server.server.port(), upgrade("/v1/ws?token=" + tampered, ""));
+    String response = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws?token=" + tampered, ""));
 
     assertThat(response).startsWith("HTTP/1.1 401").contains("\"code\":\"invalid_token\"");
   }
@@ -193,7 +188,7 @@ class WsTicketIT {
   @Test
   void upgradeWhenBoundClientTokensTicketFromAnotherOriginThen403ElseReady() throws Exception {
     Api fromApp = server.api(clientToken(Map.of("hostname", APP))).withHeader("Origin", APP);
-    String foreign = RawHttp.once(server.server.port(), upgrade("/v1/ws?token="
+    String foreign = RawHttp.once(server.server.port(), RawHttp.upgrade("/v1/ws?token="
         + fromApp.post("/v1/ws-tickets", Map.of()).expect(201).json().get("ticket").asText(),
         "Origin: https://evil.example\r\n"));
     assertThat(foreign).startsWith("HTTP/1.1 403").contains("\"code\":\"origin_not_allowed\"");
