@@ -295,12 +295,16 @@ export class SocketRealtime implements Realtime {
     this.emit("error", error);
   }
 
-  /** `auth.expiring`: the socket's token lapses in 30 s; send one that does not. */
+  /**
+   * `auth.expiring`: the socket's token lapses within 30 s. Offers the token in hand, which is
+   * a new one only when the token is due for refresh by its own schedule (at most half its
+   * lifetime before expiry). Renewing on every warning would loop: the server warns about a
+   * token shorter-lived than its 30 s notice as soon as it arrives, every time.
+   */
   private async refreshInBand(): Promise<void> {
-    const held = this.socketToken;
-    if (held === undefined || !this.context.http.tokens.refreshable) return;
+    if (this.socketToken === undefined || !this.context.http.tokens.refreshable) return;
     try {
-      this.offer(await this.context.http.tokens.renew(held));
+      this.offer(await this.context.http.tokens.token());
     } catch (error) {
       this.emit("error", error as Error); // the socket lives until 4001, then reconnects
     }

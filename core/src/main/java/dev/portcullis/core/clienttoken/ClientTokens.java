@@ -14,6 +14,7 @@ import dev.portcullis.core.workspace.Revocations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -83,7 +84,8 @@ public final class ClientTokens {
    */
   public Minted mint(String projectId, List<RequestedGrant> policy, Optional<String> hostname,
       Optional<String> expiresAt) {
-    Instant now = clock.instant();
+    // In the store's precision, so that the mint answers the very times a list or /v1/me shows later.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<ClientGrant> grants = grants(projectId, policy);
     Optional<String> origin;
     try {
@@ -205,6 +207,7 @@ public final class ClientTokens {
     if (!at.isAfter(now)) {
       throw PortcullisException.invalidRequest("expires_at must be in the future.");
     }
+    at = at.truncatedTo(ChronoUnit.MILLIS);
     if (at.isAfter(now.plus(maxTtl))) {
       throw PortcullisException.invalidRequest("expires_at may be at most " + (maxTtl.toSeconds() % 86_400 == 0
           ? maxTtl.toDays() + " days" : maxTtl.toSeconds() + " seconds") + " ahead.");

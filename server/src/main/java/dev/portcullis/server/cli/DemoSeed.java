@@ -50,6 +50,8 @@ record DemoSeed(String baseUrl, Project project, Agent agent, AgentThread thread
         + " -d '{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"stream me word by word\"}]}}'");
     out.println("  curl -s " + baseUrl + "/v1/threads/" + thread.id() + "/messages " + auth);
     out.println();
+    out.println("Chat in a browser as Alice or Bob (demo sign-in, no password): " + baseUrl + "/demo/");
+    out.println();
     out.flush();
   }
 }

@@ -119,7 +119,7 @@ public final class Main implements Runnable {
     public Integer call() throws InterruptedException {
       ServerConfig config = options.load(Map.of("echo-delay-ms", System.getenv()
           .getOrDefault("PORTCULLIS_ECHO_DELAY_MS", "60")));
-      PortcullisServer server = PortcullisServer.start(config, System.getenv());
+      PortcullisServer server = PortcullisServer.start(config, System.getenv(), true);
       announce(server, config);
       DemoSeed.seed(server, "http://" + displayHost(config) + ":" + server.port()).print(System.out);
       awaitShutdown(server);

@@ -73,7 +73,7 @@ public final class PortcullisServer implements AutoCloseable {
   private final AtomicReference<String> publicUrl = new AtomicReference<>();
 
   private PortcullisServer(ServerConfig config, Store store, PluginDirectory plugins, Authorizer authorizer,
-      Map<String, String> env) {
+      Map<String, String> env, boolean demo) {
     this.store = store;
     this.plugins = plugins;
     this.background = Executors.newVirtualThreadPerTaskExecutor();
@@ -195,6 +195,9 @@ public final class PortcullisServer implements AutoCloseable {
       new AuthzRoutes(authenticators, authorizer, authzResources, store, respond).register(routes);
       new AuthRuleRoutes(authRules, exchange, respond, audit).register(routes);
       new ClientTokenRoutes(clientTokens, respond, audit).register(routes);
+      if (demo) {
+        new DemoRoutes(store.projects(), workspaceTokens, revocations, origin, respond).register(routes);
+      }
       new WebSocketRoutes(gate, crossOrigin, store.threads(), threadRoutes, events, config.socketLimits(), socketWatch, json, clock)
           .register(routes);
     });
@@ -209,6 +212,14 @@ public final class PortcullisServer implements AutoCloseable {
    *     be loaded, before the store is touched
    */
   public static PortcullisServer start(ServerConfig config, Map<String, String> env) {
+    return start(config, env, false);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Map)}, with the demo chat of {@code ./portcullis demo} at
+   * {@code /demo/} and its stand-in backend, when {@code demo}.
+   */
+  public static PortcullisServer start(ServerConfig config, Map<String, String> env, boolean demo) {
     PluginDirectory plugins = config.pluginsDir().map(PluginDirectory::open).orElseGet(PluginDirectory::none);
     Authorizer authorizer;
     Store store;
@@ -222,7 +233,7 @@ public final class PortcullisServer implements AutoCloseable {
       throw e;
     }
     try {
-      PortcullisServer server = new PortcullisServer(config, store, plugins, authorizer, env);
+      PortcullisServer server = new PortcullisServer(config, store, plugins, authorizer, env, demo);
       server.app.start(config.host(), config.port());
       server.publicUrl.compareAndSet(null, "http://" + urlHost(config.host()) + ":" + server.app.port());
       return server;
