@@ -201,20 +201,25 @@ class ThreadEventHubTest {
   @Test
   void followThreadWhenSinkNeverKeepsUpThenRateLimitedNamingTheLastIdHandedOn() {
     RunEvents events = new RunEvents(store, 2);
+    List<Long> handed = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread writer = Thread.ofVirtual().start(() -> {
-      // Once the subscription follows the thread, so that these are live events, not its backlog.
-      while (events.threads().followedThreads() == 0) {
-        try {
+      try {
+        while (events.threads().followedThreads() == 0) {
           Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
         }
-      }
-      for (int i = 0; i < 50; i++) {
+        // One event first: once the sink has it, the subscription has read its backlog, so the
+        // rest are live events, which count against the capacity (a backlog does not).
         events.append("thr_a", run.id(), "message.delta", "{}");
+        while (handed.isEmpty()) {
+          Thread.sleep(5);
+        }
+        for (int i = 0; i < 49; i++) {
+          events.append("thr_a", run.id(), "message.delta", "{}");
+        }
+      } catch (InterruptedException e) {
+        // the test is over
       }
     });
-    List<Long> handed = new ArrayList<>();
     long deadline = System.nanoTime() + WAIT.toNanos();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.followThread("thr_a", 0, e -> {
           handed.add(e.id());
