@@ -4,14 +4,12 @@ import static dev.portcullis.core.authz.Action.CREATE;
 import static dev.portcullis.core.authz.Action.READ;
 import static dev.portcullis.core.authz.Resource.PUBLIC;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.portcullis.core.domain.Project;
 import dev.portcullis.core.error.ErrorCode;
 import dev.portcullis.core.error.PortcullisException;
 import dev.portcullis.core.jwt.WorkspaceTokens;
 import dev.portcullis.core.store.PageRequest;
 import dev.portcullis.core.store.ProjectStore;
-import dev.portcullis.core.view.JsonViews;
 import dev.portcullis.core.workspace.Revocations;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -22,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The demo chat of {@code ./portcullis demo} (API.md section 7 maps demo pages to
@@ -48,6 +47,7 @@ final class DemoRoutes {
   private final Responses respond;
   /** Users signed out by the backend: no token is minted for them until they sign in again. */
   private final Set<String> signedOut = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<String> demoProjectId = new AtomicReference<>();
 
   DemoRoutes(ProjectStore projects, WorkspaceTokens tokens, Revocations revocations, PublicOrigin origin,
       Responses respond) {
@@ -84,7 +84,7 @@ final class DemoRoutes {
         throw new PortcullisException(ErrorCode.UNAUTHENTICATED, user + " has been signed out.");
       }
       Duration ttl = Duration.ofSeconds(ttlSeconds(ctx.queryParam("ttl_seconds")));
-      WorkspaceTokens.Minted minted = tokens.mint(new WorkspaceTokens.MintRequest(demoProject().id(), user,
+      WorkspaceTokens.Minted minted = tokens.mint(new WorkspaceTokens.MintRequest(demoProjectId(), user,
           Optional.of(user), ttl, Map.of()));
       Map<String, Object> view = new LinkedHashMap<>(IdentityRoutes.tokenView(minted));
       view.put("user", user);
@@ -95,7 +95,7 @@ final class DemoRoutes {
     routes.post("/demo/api/logout", PUBLIC, CREATE, (ctx, access) -> {
       String user = user(respond.bodies().read(ctx, SignOut.class).user());
       signedOut.add(user);
-      revocations.revokeWorkspace(demoProject().id(), user);
+      revocations.revokeWorkspace(demoProjectId(), user);
       ctx.header("Set-Cookie", USER_COOKIE + "=; Path=/demo/api; Max-Age=0; HttpOnly; SameSite=Strict");
       respond.noContent(ctx);
     });
@@ -123,10 +123,17 @@ final class DemoRoutes {
     throw PortcullisException.invalidRequest("ttl_seconds must be 1 to 3600.");
   }
 
-  private Project demoProject() {
-    return projects.list(PageRequest.first(PageRequest.MAX_LIMIT)).data().stream()
-        .filter(p -> p.name().equals("demo")).findFirst()
+  /** The project the demo seeded, looked up once it exists: every token request needs it. */
+  private String demoProjectId() {
+    String known = demoProjectId.get();
+    if (known != null) {
+      return known;
+    }
+    String found = projects.list(PageRequest.first(PageRequest.MAX_LIMIT)).data().stream()
+        .filter(p -> p.name().equals("demo")).findFirst().map(Project::id)
         .orElseThrow(() -> new PortcullisException(ErrorCode.UNAVAILABLE, "The demo project is not seeded yet."));
+    demoProjectId.compareAndSet(null, found);
+    return found;
   }
 
   private static void page(Context ctx, String file) throws IOException {
