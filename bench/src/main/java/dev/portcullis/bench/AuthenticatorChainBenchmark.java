@@ -1,5 +1,7 @@
 package dev.portcullis.bench;
 
+import dev.portcullis.core.jwt.InMemoryRevocationStore;
+import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.core.apikey.AdminKeyAuthenticator;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.authn.AuthenticatorChain;
@@ -58,7 +60,8 @@ public class AuthenticatorChainBenchmark {
     String adminHash = OpaqueSecrets.mint(SecretKind.ADMIN_KEY).hash();
     chain = new AuthenticatorChain(List.of(
         new AdminKeyAuthenticator(new InMemoryProjectStore(adminHash)),
-        new ServerKeyAuthenticator(keys, Clock.systemUTC(), Runnable::run)));
+        new ServerKeyAuthenticator(keys, new Revocations(new InMemoryRevocationStore(), Clock.systemUTC()), Clock.systemUTC(),
+            Runnable::run)));
     authorizer = dev.portcullis.core.policy.PolicyAuthorizer.builtIn(); // as the server runs without --policy
     serverKey = new Credential(value, Credential.Source.AUTHORIZATION_HEADER);
     malformedKey = new Credential(MalformedKeys.withBadChecksum(value),

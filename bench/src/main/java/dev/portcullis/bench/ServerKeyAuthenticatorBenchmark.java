@@ -1,5 +1,7 @@
 package dev.portcullis.bench;
 
+import dev.portcullis.core.jwt.InMemoryRevocationStore;
+import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.core.apikey.ServerKeyAuthenticator;
 import dev.portcullis.core.secret.OpaqueSecrets;
 import dev.portcullis.core.secret.SecretKind;
@@ -46,7 +48,8 @@ public class ServerKeyAuthenticatorBenchmark {
     InMemoryApiKeyStore store = new InMemoryApiKeyStore();
     String value = OpaqueSecrets.mint(SecretKind.SERVER_KEY).value();
     store.add(value, "proj_bench");
-    authenticator = new ServerKeyAuthenticator(store, Clock.systemUTC(), Runnable::run);
+    authenticator = new ServerKeyAuthenticator(store, new Revocations(new InMemoryRevocationStore(), Clock.systemUTC()), Clock.systemUTC(),
+        Runnable::run);
     cachedKey = AuthnRequest.of(new Credential(value, Credential.Source.AUTHORIZATION_HEADER));
     malformedKey = AuthnRequest.of(new Credential(MalformedKeys.withBadChecksum(value),
         Credential.Source.AUTHORIZATION_HEADER));

@@ -3,6 +3,7 @@ package dev.portcullis.core.apikey;
 import dev.portcullis.core.secret.OpaqueSecrets;
 import dev.portcullis.core.secret.SecretKind;
 import dev.portcullis.core.store.ApiKeyStore;
+import dev.portcullis.core.workspace.Revocations;
 import dev.portcullis.spi.AuthnResult;
 import dev.portcullis.spi.Authenticator;
 import dev.portcullis.spi.AuthnRequest;
@@ -22,8 +23,9 @@ import java.util.concurrent.Executor;
  * <p>The checksum is verified before any database read (a key already in the cache skips it:
  * its value was well-formed when it was stored). A key found in the database is
  * cached by its hash for {@link #CACHE_TTL}: a revocation on this server drops it at once
- * ({@link #forgetKey}); other servers sharing the database stop accepting it when their copy
- * ages out, within that TTL. Expiry is checked on every request against the cached
+ * ({@link #forgetKey}), and every server consults {@link Revocations}, which follows the
+ * revocation log that revocations append to (within its poll interval, 200 ms); a copy also
+ * ages out within the TTL. Expiry is checked on every request against the cached
  * {@code expires_at}. {@code last_used_at} is written at most once per
  * {@link #LAST_USED_INTERVAL} per key, off the request path. Thread-safe.
  */
@@ -38,13 +40,15 @@ public final class ServerKeyAuthenticator implements Authenticator {
   private final ApiKeyStore store;
   private final Clock clock;
   private final Executor background;
+  private final Revocations revocations;
   private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
 
-  private record Cached(ApiKey key, Principal principal, Instant loadedAt) {}
+  private record Cached(ApiKey key, Principal principal, Revocations.Token revocationKey, Instant loadedAt) {}
 
-  public ServerKeyAuthenticator(ApiKeyStore store, Clock clock, Executor background) {
+  public ServerKeyAuthenticator(ApiKeyStore store, Revocations revocations, Clock clock, Executor background) {
     this.store = store;
+    this.revocations = revocations;
     this.clock = clock;
     this.background = background;
   }
@@ -73,7 +77,7 @@ public final class ServerKeyAuthenticator implements Authenticator {
       cached = loaded.get();
     }
     ApiKey key = cached.key();
-    if (key.revokedAt().isPresent()) {
+    if (key.revokedAt().isPresent() || revocations.isRevoked(cached.revocationKey())) {
       return new AuthnResult.Rejected(AuthnResult.Reason.REVOKED, "The API key has been revoked.");
     }
     if (key.expiredAt(now)) {
@@ -99,7 +103,8 @@ public final class ServerKeyAuthenticator implements Authenticator {
     }
     ApiKey k = key.get();
     Cached cached = new Cached(k, new Principal(Principal.Kind.SERVER, k.id(), Optional.of(k.projectId()),
-        Optional.empty(), List.of("project:*"), k.expiresAt(), k.id(), Map.of()), now);
+        Optional.empty(), List.of("project:*"), k.expiresAt(), k.id(), Map.of()),
+        Revocations.credential(k.projectId(), k.id()), now);
     byHash.put(hash, cached);
     return Optional.of(cached);
   }

@@ -41,6 +41,14 @@ public final class Revocations implements AutoCloseable {
     follow();
   }
 
+  /**
+   * Grows whenever a revocation is applied, made here or read from the log: a holder of many
+   * credentials (open sockets) asks again about them only when it changed.
+   */
+  public long version() {
+    return seen.get();
+  }
+
   /** Revokes one token. */
   public void revokeToken(String projectId, String jti) {
     apply(store.revokeToken(projectId, jti, clock.instant()));

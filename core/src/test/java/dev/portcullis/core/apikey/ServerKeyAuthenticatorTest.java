@@ -63,9 +63,10 @@ class ServerKeyAuthenticatorTest {
 
   final MutableClock clock = new MutableClock();
   final CountingStore store = new CountingStore();
-  final ServerKeyAuthenticator authenticator = new ServerKeyAuthenticator(store, clock, Runnable::run);
   final InMemoryRevocationStore revocationLog = new InMemoryRevocationStore();
-  final ApiKeys keys = new ApiKeys(store, authenticator, new Revocations(revocationLog, clock), clock);
+  final Revocations revocations = new Revocations(revocationLog, clock);
+  final ServerKeyAuthenticator authenticator = new ServerKeyAuthenticator(store, revocations, clock, Runnable::run);
+  final ApiKeys keys = new ApiKeys(store, authenticator, revocations, clock);
 
   AuthnResult authenticate(String value) {
     return authenticator.authenticate(AuthnRequest.of(new Credential(value, Credential.Source.AUTHORIZATION_HEADER)));
@@ -80,6 +81,19 @@ class ServerKeyAuthenticatorTest {
     Revocations otherServer = new Revocations(revocationLog, clock);
     assertThat(otherServer.isRevoked(Revocations.credential("prj_1", created.key().id()))).isTrue();
     assertThat(otherServer.isRevoked(Revocations.credential("prj_2", created.key().id()))).isFalse();
+  }
+
+  @Test
+  void authenticateWhenRevokedOnAnotherServerThenRefusedOnceTheLogIsReadThoughStillCached() {
+    ApiKeys.Created created = keys.create("prj_1", "k", Optional.empty());
+    assertThat(authenticate(created.value())).isInstanceOf(AuthnResult.Authenticated.class);
+    Revocations otherServer = new Revocations(revocationLog, clock);
+    otherServer.revokeToken("prj_1", created.key().id()); // as ApiKeys.revoke there appends it
+
+    revocations.follow();
+
+    assertThat(authenticate(created.value()))
+        .isEqualTo(new AuthnResult.Rejected(AuthnResult.Reason.REVOKED, "The API key has been revoked."));
   }
 
   @Test

@@ -67,7 +67,7 @@ public final class PortcullisServer implements AutoCloseable {
   private final Optional<String> generatedAdminKey;
   private final ApiKeys apiKeys;
   private final Revocations revocations;
-  private final SocketWatch socketWatch = new SocketWatch();
+  private final SocketWatch socketWatch;
   private final AuditLog audit;
   private final PluginDirectory plugins;
   private final AtomicReference<String> publicUrl = new AtomicReference<>();
@@ -95,6 +95,7 @@ public final class PortcullisServer implements AutoCloseable {
     this.audit = new AuditLog(store.audit(), clock);
     this.revocations = new Revocations(store.revocations(), clock);
     revocations.startFollowing();
+    this.socketWatch = new SocketWatch(revocations::version);
     WorkspaceTokens workspaceTokens = new WorkspaceTokens(signingKeys, publicUrl::get, clock);
 
     // One JWK Set cache for every identity provider, shared by direct use and the exchange.
@@ -104,7 +105,7 @@ public final class PortcullisServer implements AutoCloseable {
     AuthRules authRules = new AuthRules(store.authRules(), providerTokenAuthenticator::forgetRule, clock);
     ProviderTokenExchange exchange = new ProviderTokenExchange(providerTokens, store.authRules(), workspaceTokens);
 
-    ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), clock, background);
+    ServerKeyAuthenticator serverKeys = new ServerKeyAuthenticator(store.apiKeys(), revocations, clock, background);
     ClientTokenAuthenticator clientTokenAuthenticator =
         new ClientTokenAuthenticator(store.clientTokens(), revocations, clock);
     ClientTokens clientTokens = new ClientTokens(store.clientTokens(), store.agents(), store.threads(), revocations,

@@ -295,12 +295,14 @@ public final class SocketSession {
   /**
    * One look at the socket, run by the {@link SocketWatch} every {@link SocketWatch#EVERY}:
    * closes an idle socket; warns once per credential when its expiry is {@link #EXPIRING_NOTICE}
-   * away, and closes once the credential has expired or been revoked. A check that cannot reach
-   * a verdict (the database is unavailable) is tried again at the next look rather than closing
-   * the socket. The credential is read afresh each time, as an {@code auth} frame may have
-   * replaced it; if it did during this look, the next look judges the new one.
+   * away, and closes once the credential has expired, or, when {@code askAgain}, been revoked.
+   * A check that cannot reach a verdict (the database is unavailable) is tried again at a later
+   * look rather than closing the socket. The credential is read afresh each time, as an
+   * {@code auth} frame may have replaced it; if it did during this look, the next judges the new one.
+   *
+   * @param askAgain whether to ask the authenticators about the credential, not only its expiry
    */
-  void check() {
+  void check(boolean askAgain) {
     if (!open) {
       return;
     }
@@ -321,6 +323,9 @@ public final class SocketSession {
         expiring.put("expires_in", Math.max(0, Duration.between(now, expiresAt.get()).toSeconds()));
         send(expiring);
         warnedAbout = current;
+      }
+      if (!askAgain) {
+        return;
       }
       Optional<PortcullisException> refusal = current.lapsed().get();
       if (refusal.isPresent() && refusal.get().code().status() == 401) {

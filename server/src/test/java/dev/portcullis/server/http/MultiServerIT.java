@@ -178,4 +178,20 @@ class MultiServerIT {
       assertThat(onB.closed().code()).isEqualTo(4003);
     }
   }
+
+  @Test
+  void webSocketWhenItsServerKeyIsRevokedOnTheOtherServerThenClosedWith4003WithinASecond() throws Exception {
+    TestServer.ProjectKey doomed = a.newProject("socket-key");
+    try (WebSocketIT.Socket onB = WebSocketIT.Socket.open("ws://127.0.0.1:" + b.server.port() + "/v1/ws",
+        options -> options.header("Authorization", "Bearer " + doomed.key()))) {
+      assertThat(onB.next().path("type").asText()).isEqualTo("ready");
+
+      a.admin.delete("/v1/projects/" + doomed.projectId() + "/api-keys/" + doomed.keyId()).expect(204);
+      java.time.Instant revoked = java.time.Instant.now();
+
+      assertThat(onB.closed().code()).isEqualTo(4003);
+      // The revocation log's poll (200 ms) and the socket watch's look (250 ms), not the key cache's TTL.
+      assertThat(java.time.Duration.between(revoked, java.time.Instant.now())).isLessThan(java.time.Duration.ofSeconds(1));
+    }
+  }
 }
